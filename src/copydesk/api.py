@@ -1,0 +1,112 @@
+"""The Python API: the one place the pipeline is assembled. The CLI, the HTTP API
+and the web UI call these functions and nothing below them."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, TextIO
+
+from .config import Settings, load_settings
+from .engines import LocalEngine
+from .extract.step import ExtractStep
+from .ingest.step import ReadStep
+from .model import Article, RunStats
+from .pipeline import Context, Pipeline, Progress, _no_progress
+from .relate import duplicate_relations
+from .report import Report
+from .segment.step import SegmentStep
+from .store import SQLiteStore, open_store
+from .store.step import WriteStep
+from .stories import group_stories
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    added: int
+    updated: int
+    unchanged: int
+    errors: int
+    skipped_files: tuple[str, ...]
+
+
+@contextmanager
+def _stage(stats: RunStats, name: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        stats.add_time(name, time.perf_counter() - t0)
+
+
+def ingest(
+    paths: list[str | Path], store: SQLiteStore, *, settings: Settings | None = None, stdin: TextIO | None = None,
+    workers: int = 1, progress: Progress = _no_progress, stats: RunStats | None = None,
+) -> IngestResult:
+    """Read, extract, segment and store every record of ``paths`` (idempotent)."""
+    settings = settings or load_settings()
+    stats = stats if stats is not None else RunStats()
+    run_id = store.start_run("ingest", [str(p) for p in paths])
+    ctx = Context(settings=settings, store=store, stats=stats, progress=progress, run_id=run_id)
+    reader = ReadStep(list(paths), stdin=stdin)
+    pipeline = Pipeline([reader, ExtractStep(), SegmentStep(settings.extract.min_body_chars), WriteStep()])
+    engine = LocalEngine(workers=workers)
+    errors = 0
+    for item in pipeline.run([], ctx, engine=engine):
+        if not isinstance(item, Article):
+            errors += 1
+    counts = stats.counts
+    stats.counts["ingest_errors"] = errors
+    store.finish_run(run_id, stats.to_dict())
+    return IngestResult(
+        added=counts.get("articles_added", 0), updated=counts.get("articles_updated", 0),
+        unchanged=counts.get("unchanged", 0), errors=errors, skipped_files=tuple(reader.skipped_files),
+    )
+
+
+def relate(store: SQLiteStore, stats: RunStats | None = None) -> None:
+    """Recompute relations and stories over everything in the store."""
+    stats = stats if stats is not None else RunStats()
+    meta = store.article_meta()
+    ids = [m[0] for m in meta]
+    published = {m[0]: m[3] for m in meta}
+    titles = {m[0]: m[2] for m in meta}
+    sources = {m[0]: m[1] for m in meta}
+    with _stage(stats, "relate"):
+        groups = store.body_groups()
+        lengths = {}
+        for group in groups:
+            for a in store.articles(group):
+                lengths[a.id] = len(a.text)
+        relations = duplicate_relations(groups, published, lengths, sources)
+        store.replace_relations(relations)
+    with _stage(stats, "stories"):
+        stories = group_stories(ids, relations, titles=titles, published=published, sources=sources)
+        store.replace_stories(stories)
+    stats.counts["relations"] = len(relations)
+    stats.counts["stories"] = len(stories)
+
+
+def build_report(store: SQLiteStore, stats: RunStats | None = None) -> Report:
+    """The report of everything in ``store``."""
+    stats = stats if stats is not None else RunStats()
+    with _stage(stats, "report"):
+        articles = tuple(store.articles())
+        report = Report(articles=articles, relations=tuple(store.relations()), stories=tuple(store.stories()),
+                        errors=tuple(store.errors()), stats=stats)
+    stats.counts["articles"] = len(articles)
+    return report
+
+
+def analyze(
+    paths: list[str | Path], *, db: str | Path = "copydesk.db", settings: Settings | None = None,
+    stdin: TextIO | None = None, workers: int = 1, progress: Progress = _no_progress,
+) -> Report:
+    """Ingest ``paths`` into the store at ``db`` and run the whole pipeline; returns the report."""
+    stats = RunStats()
+    with open_store(db) as store:
+        ingest(paths, store, settings=settings, stdin=stdin, workers=workers, progress=progress, stats=stats)
+        relate(store, stats)
+        return build_report(store, stats)

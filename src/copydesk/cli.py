@@ -1,0 +1,258 @@
+"""The command line: a thin Click layer over copydesk's Python API."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__, api
+from .config import load_settings
+from .errors import CopydeskError
+from .store import open_store
+
+
+class Ctx:
+    debug = False
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn CopydeskErrors into one-line messages with a hint; tracebacks only with --debug."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CopydeskError as exc:
+            if Ctx.debug:
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            if exc.hint:
+                click.echo(f"Hint: {exc.hint}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; what was stored so far is kept, run again to resume.", err=True)
+            sys.exit(130)
+        except Exception as exc:  # an unexpected failure: say so plainly, trace only on request
+            if Ctx.debug:
+                raise
+            click.echo(f"Internal error: {type(exc).__name__}: {exc}\nRun again with --debug for the traceback, "
+                       "and please report it.", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--db", default="copydesk.db", show_default=True, metavar="FILE",
+                        help="SQLite database file (created if missing) or sqlite:/// URL.")(fn)
+
+
+def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text.")(fn)
+
+
+class _Progress:
+    """A rich progress display on stderr, shown only on a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bar = None
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> "_Progress":
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                                console=_console(stderr=True), transient=True)
+            self.bar.__enter__()
+        return self
+
+    def __call__(self, stage: str, advance: int = 1, total: int | None = None) -> None:
+        if self.bar is None:
+            return
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total, rate="")
+        task = self.tasks[stage]
+        self.bar.update(task, advance=advance, total=total)
+        t = self.bar.tasks[task]
+        if t.elapsed:
+            self.bar.update(task, rate=f"{t.completed / t.elapsed:,.0f}/s")
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="copydesk")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+def cli(debug: bool) -> None:
+    """copydesk: news provenance.
+
+    Finds who copied whom among news articles, groups them into stories and
+    shows what changed between versions. Start with `copydesk analyze PATH`.
+    """
+    Ctx.debug = debug
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@db_option
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the JSON report to FILE.")
+@json_option
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any input record could not be used.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary (errors still go to stderr).")
+@click.option("-v", "--verbose", is_flag=True, help="Also print seconds per pipeline stage.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes for extraction and cleaning.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Settings file (TOML) overriding the defaults; copydesk.toml is read if present.")
+@handle_errors
+def analyze(paths: tuple[str, ...], db: str, out: str | None, as_json: bool, strict: bool, quiet: bool,
+            verbose: bool, workers: int, config_path: str | None) -> None:
+    """Ingest PATHS and run the whole pipeline, printing what was found.
+
+    PATHS are files or directories (read recursively): .txt, .html/.htm, .json
+    (one article or a list), .jsonl, .warc/.warc.gz, any of them gzipped; `-`
+    reads JSONL from standard input. Re-running on the same inputs is a no-op
+    for articles already stored; an interrupted run resumes where it stopped.
+    """
+    settings = load_settings(config_path)
+    show_progress = not quiet and not as_json and sys.stderr.isatty()
+    with _Progress(show_progress) as progress:
+        report = api.analyze(list(paths), db=db, settings=settings, stdin=sys.stdin, workers=workers,
+                             progress=progress)
+    if out:
+        report.write(out)
+    summary = report.summary()
+    if as_json:
+        click.echo(json.dumps({"db": db, "out": out, **summary, "errors": [e.to_dict() for e in report.errors]},
+                              ensure_ascii=False, indent=1))
+    elif not quiet:
+        _print_summary(report, summary, db=db, out=out, verbose=verbose)
+    else:
+        for e in report.errors:
+            click.echo(f"error: {e.input}{f' [{e.record}]' if e.record else ''}: {e.reason}", err=True)
+    counts = report.stats.counts
+    if not report.articles:
+        click.echo("Error: no article could be read from the inputs.", err=True)
+        sys.exit(1)
+    if strict and counts.get("ingest_errors", 0):
+        sys.exit(1)
+
+
+def _print_summary(report: Any, summary: dict[str, Any], *, db: str, out: str | None, verbose: bool) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    con = _console()
+    c = report.stats.counts
+    con.print(f"[bold]copydesk[/bold] analysed {summary['articles']} articles in {db} "
+              f"([green]{c.get('articles_added', 0)} new[/green], {c.get('articles_updated', 0)} updated, "
+              f"{c.get('unchanged', 0)} unchanged)")
+    by_type = summary["relations_by_type"]
+    con.print(f"  relations: {summary['relations']}"
+              + (" (" + ", ".join(f"{n} {t}" for t, n in sorted(by_type.items())) + ")" if by_type else ""))
+    dups = [r for r in report.relations if r.type == "duplicate"]
+    if dups:
+        groups: dict[str, list[str]] = {}
+        for r in dups:
+            groups.setdefault(r.original, []).append(r.derived)
+        con.print(f"  exact duplicate groups: {len(groups)}")
+        for orig, copies in groups.items():
+            con.print(f"    [cyan]{orig}[/cyan] (original) <- {', '.join(copies)}")
+    con.print(f"  stories: {summary['stories']} ({summary['multi_article_stories']} with more than one article)")
+    errors = report.errors
+    con.print(f"  errors: {len(errors)}" + (" (inputs that could not be used; the rest was read)" if errors else ""))
+    for e in errors[:20]:
+        where = f"{e.input}" + (f" [{e.record}]" if e.record else "")
+        con.print(f"    [red]{escape(where)}[/red]: {escape(e.reason)}")
+    if len(errors) > 20:
+        con.print(f"    ... and {len(errors) - 20} more (see the report or `copydesk errors`)")
+    if verbose:
+        table = Table("stage", "seconds", title="time per stage", title_justify="left")
+        for stage, secs in summary["timings"].items():
+            table.add_row(stage, f"{secs:.3f}")
+        con.print(table)
+    if out:
+        con.print(f"  report: {out}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@db_option
+@json_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes for extraction and cleaning.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Settings file (TOML) overriding the defaults.")
+@handle_errors
+def ingest(paths: tuple[str, ...], db: str, as_json: bool, quiet: bool, workers: int, config_path: str | None) -> None:
+    """Only read, clean and store PATHS (no relations); `analyze` does this and more."""
+    settings = load_settings(config_path)
+    with open_store(db) as store, _Progress(not quiet and not as_json and sys.stderr.isatty()) as progress:
+        res = api.ingest(list(paths), store, settings=settings, stdin=sys.stdin, workers=workers, progress=progress)
+    data = {"added": res.added, "updated": res.updated, "unchanged": res.unchanged, "errors": res.errors}
+    if as_json:
+        click.echo(json.dumps(data))
+    elif not quiet:
+        click.echo(", ".join(f"{k}: {v}" for k, v in data.items()))
+
+
+@cli.command()
+@db_option
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the report to FILE instead of standard output.")
+@handle_errors
+def report(db: str, out: str | None) -> None:
+    """Write the JSON report of what the database holds (no re-analysis)."""
+    if not Path(db).exists():
+        raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
+    with open_store(db, readonly=True) as store:
+        rep = api.build_report(store)
+        if out:
+            rep.write(out)
+        else:
+            click.echo(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1))
+
+
+@cli.command()
+@db_option
+@json_option
+@handle_errors
+def errors(db: str, as_json: bool) -> None:
+    """List the inputs and records that could not be used, and why."""
+    if not Path(db).exists():
+        raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
+    with open_store(db, readonly=True) as store:
+        errs = store.errors()
+    if as_json:
+        click.echo(json.dumps([e.to_dict() for e in errs], ensure_ascii=False, indent=1))
+        return
+    if not errs:
+        click.echo("no errors")
+    for e in errs:
+        click.echo(f"{e.input}{f' [{e.record}]' if e.record else ''}: {e.reason}")
+
+
+def main() -> None:
+    cli(prog_name="copydesk")
+
+
+if __name__ == "__main__":
+    main()

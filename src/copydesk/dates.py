@@ -1,0 +1,86 @@
+"""Finding and normalising publication dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:[A-Z]{2,4}|UTC|GMT)(?:[+-]\d{1,2})?)?)?"
+_WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+DATE_RE = (
+    rf"(?:{ISO}"
+    rf"|{_WEEKDAY}{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}{_TIME}"
+    rf"|{_WEEKDAY}\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}{_TIME})"
+)
+_DATE_ONLY = re.compile(rf"^\s*{DATE_RE}\s*$", re.I)
+
+
+def normalize_date(value: str | None) -> str | None:
+    """An ISO 8601 form of ``value`` (``YYYY-MM-DD`` or a full timestamp), or the
+    stripped original when it cannot be parsed; None for empty input."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})", value)
+    if m:
+        return m.group(1)
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        pass
+    from dateutil import parser
+
+    try:
+        default = datetime(1, 1, 1)
+        parsed = parser.parse(value, default=default, fuzzy=False)
+    except (ValueError, OverflowError, parser.ParserError):
+        return value
+    if parsed.year == 1:
+        return value
+    has_time = bool(re.search(r"\d{1,2}[:.]\d{2}", value))
+    return parsed.isoformat() if has_time else parsed.date().isoformat()
+
+
+def is_date_line(text: str) -> bool:
+    return bool(_DATE_ONLY.match(text))
+
+
+def date_sort_key(value: str | None) -> str | None:
+    """A string that sorts chronologically for normalised dates; None when unparsed."""
+    if not value or not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    return value
+
+
+def to_instant(value: str | None) -> tuple[float, bool] | None:
+    """(POSIX seconds, has_time) for a normalised date; naive times are read as UTC."""
+    key = date_sort_key(value)
+    if key is None:
+        return None
+    from datetime import timezone
+
+    try:
+        dt = datetime.fromisoformat(key.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp(), len(key) > 10
+
+
+def earlier(a: str | None, b: str | None) -> int | None:
+    """-1 when ``a`` is clearly earlier than ``b``, 1 when later, None when the dates
+    are missing, unparsed, or too close to tell (same day at day precision)."""
+    ia, ib = to_instant(a), to_instant(b)
+    if ia is None or ib is None:
+        return None
+    (ta, fa), (tb, fb) = ia, ib
+    slack = 60.0 if (fa and fb) else 86400.0
+    if abs(ta - tb) < slack:
+        return None
+    return -1 if ta < tb else 1

@@ -1,0 +1,76 @@
+"""HTML pages through trafilatura (body and metadata), with embedded posts kept.
+
+trafilatura drops or flattens ``<blockquote class="twitter-tweet">`` embeds; we
+take them out of the page first, so a tweet becomes an Embed with its author,
+handle, date and link and never counts as article text."""
+
+from __future__ import annotations
+
+import re
+
+from ..dates import normalize_date
+from ..errors import EmptyInputError, FormatError
+from ..model import Embed, Extracted, RawRecord, Removed
+from ..textutil import clean_line, split_paragraphs
+
+_ATTRIB = re.compile(r"[—–-]\s*(?P<author>[^()]+?)\s*\(@(?P<handle>\w{1,15})\)\s*(?P<date>.*)$", re.S)
+
+
+def _embeds_from_tree(tree) -> list[Embed]:
+    embeds = []
+    for node in tree.xpath('//blockquote[contains(concat(" ", normalize-space(@class), " "), " twitter-tweet ")'
+                           ' or contains(@class, "tiktok-embed") or contains(@class, "instagram-media")]'):
+        cls = node.get("class") or ""
+        kind = "tweet" if "twitter" in cls else ("tiktok" if "tiktok" in cls else "instagram")
+        paras = [clean_line(p.text_content()) for p in node.xpath(".//p")]
+        text = " ".join(p for p in paras if p)
+        full = clean_line(node.text_content())
+        author = handle = published = None
+        m = _ATTRIB.search(full)
+        if m:
+            author, handle = clean_line(m.group("author")), m.group("handle")
+            published = normalize_date(clean_line(m.group("date"))) or None
+        links = [a.get("href") for a in node.xpath(".//a[@href]")]
+        status = [u for u in links if u and "/status" in u]
+        url = status[-1] if status else (links[-1] if links else None)
+        if not text:
+            text = full
+        node.getparent().remove(node)
+        embeds.append(Embed(kind, author, handle, text, url, published))
+    return embeds
+
+
+def extract_html(rec: RawRecord) -> Extracted:
+    import trafilatura
+    from lxml import html as lxml_html
+
+    content = rec.content
+    try:
+        tree = lxml_html.fromstring(content.encode("utf-8", "surrogatepass") if content.lstrip().startswith("<?xml")
+                                    else content)
+    except Exception as exc:  # lxml raises several unrelated types for junk input
+        raise FormatError(f"cannot parse HTML ({type(exc).__name__}: {exc})") from exc
+    embeds = _embeds_from_tree(tree)
+    doc = trafilatura.bare_extraction(
+        tree, url=rec.meta.get("url"), with_metadata=True, include_comments=False,
+        include_tables=False, deduplicate=False,
+    )
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        raise EmptyInputError("HTML page has no article body that could be extracted")
+    meta = dict(rec.meta)
+    for field, attr in (("title", "title"), ("byline", "author"), ("source", "sitename"), ("url", "url")):
+        value = getattr(doc, attr, None)
+        if value and not meta.get(field):
+            meta[field] = clean_line(str(value))
+    if not meta.get("published") and getattr(doc, "date", None):
+        meta["published"] = doc.date
+    paragraphs = split_paragraphs(text.replace("\n", "\n\n"))
+    removed: list[Removed] = []
+    title = meta.get("title")
+    if paragraphs and title and paragraphs[0].casefold() == clean_line(title).casefold():
+        removed.append(Removed("title", paragraphs.pop(0)))
+    return Extracted(
+        id=rec.id, input=rec.input, record=rec.record, raw_hash=rec.raw_hash,
+        meta=meta, paragraphs=tuple(paragraphs), removed=tuple(removed), embeds=tuple(embeds),
+    )

@@ -1,0 +1,107 @@
+"""News-aware reading of plain-text articles: headline, date line, byline, outlet.
+
+Scraped plain text usually starts with a header block: a headline, perhaps a
+standfirst, ``By <name>`` (often as a bullet), the outlet's name, a date line.
+Some scrapers glue the date onto the first paragraph (`` date 2023-06-05 A
+pro-Ukraine group ...``). These rules read that block and leave the body alone;
+captions, boilerplate and embedded posts are the segmenter's job."""
+
+from __future__ import annotations
+
+import re
+
+from ..dates import DATE_RE, is_date_line, normalize_date
+from ..model import Extracted, RawRecord, Removed
+from ..textutil import clean_line, split_blocks
+
+HEADER_WINDOW = 8  # header lines are looked for among the first paragraphs only
+
+_BULLET = r"[\s•·▪●*\-–]*"
+_NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|de|da|van|von|der|al|bin|and|&))*"
+BYLINE_RE = re.compile(rf"^{_BULLET}By\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[,|]\s*(?P<rest>.{{1,60}}))?$")
+DATE_PREFIX_RE = re.compile(
+    rf"^{_BULLET}(?:date|published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?|first published(?:\s+on)?)\s*:?\s*"
+    rf"(?P<date>{DATE_RE})\s*(?:[|·•\-–]\s*)?", re.I)
+OUTLET_RE = re.compile(rf"^{_BULLET}(?P<name>[A-Z][\w&'’.\-]*(?:\s+[\w&'’.\-]+){{0,4}})$")
+
+
+def looks_like_headline(text: str) -> bool:
+    words = text.split()
+    return (
+        0 < len(words) <= 30 and len(text) <= 200
+        and not text.endswith((".", ",", ";", ":"))
+        and text[0].isupper() or (text[:1] in "\"“‘'" and len(words) <= 30 and not text.endswith("."))
+    )
+
+
+_HEADER_LINE = (BYLINE_RE, DATE_PREFIX_RE, re.compile(r"^(?:Image|Photo|Media|Video)\s+(?:source|caption|credit)\b", re.I))
+
+
+def _header_aware_paragraphs(text: str) -> list[str]:
+    """Paragraphs, with the lines of a header-zone block kept apart when any of them is
+    a header line (a byline, a date line, an image credit): scrapers often put the
+    standfirst, byline, outlet and date on consecutive lines of one block."""
+    out: list[str] = []
+    for i, lines in enumerate(split_blocks(text)):
+        if i < HEADER_WINDOW and len(lines) > 1 and any(
+            r.match(line) or is_date_line(line) for line in lines for r in _HEADER_LINE
+        ):
+            out.extend(lines)
+        else:
+            out.append(" ".join(lines))
+    return out
+
+
+def extract_text(rec: RawRecord) -> Extracted:
+    meta = dict(rec.meta)
+    paras = _header_aware_paragraphs(rec.content)
+    removed: list[Removed] = []
+    body: list[str] = []
+    title = meta.get("title")
+    saw_byline = False
+    for i, p in enumerate(paras):
+        if i >= HEADER_WINDOW or sum(len(b) >= 80 for b in body) >= 2:
+            body.extend(paras[i:])
+            break
+        m = DATE_PREFIX_RE.match(p)
+        if m:
+            if not meta.get("published"):
+                meta["published"] = normalize_date(m.group("date"))
+            removed.append(Removed("dateline", clean_line(p[: m.end()])))
+            p = p[m.end():].strip()
+            if not p:
+                continue
+        elif is_date_line(p.strip(" •·-–")):
+            if not meta.get("published"):
+                meta["published"] = normalize_date(p.strip(" •·-–"))
+            removed.append(Removed("dateline", p))
+            continue
+        if i == 0 and not body:
+            if title and clean_line(title).casefold() == p.casefold():
+                removed.append(Removed("title", p))
+                continue
+            if not title and looks_like_headline(p) and len(paras) > 1:
+                title = meta["title"] = p
+                removed.append(Removed("title", p))
+                continue
+        bm = BYLINE_RE.match(p) if len(p) <= 120 else None
+        if bm:
+            if not meta.get("byline"):
+                meta["byline"] = bm.group("name").strip()
+            if bm.group("rest") and not meta.get("source") and not is_date_line(bm.group("rest")):
+                meta["source"] = bm.group("rest").strip()
+            removed.append(Removed("byline", p))
+            saw_byline = True
+            continue
+        if saw_byline and removed and removed[-1].kind == "byline":
+            om = OUTLET_RE.match(p)
+            if om and len(p) <= 60 and not p.endswith("."):
+                if not meta.get("source"):
+                    meta["source"] = om.group("name").strip()
+                removed.append(Removed("outlet", p))
+                continue
+        body.append(p)
+    return Extracted(
+        id=rec.id, input=rec.input, record=rec.record, raw_hash=rec.raw_hash,
+        meta=meta, paragraphs=tuple(body), removed=tuple(removed),
+    )

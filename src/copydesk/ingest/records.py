@@ -1,0 +1,84 @@
+"""Turning what a reader found into :class:`RawRecord`s."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import xxhash
+
+from ..errors import EmptyInputError, FormatError
+from ..model import RawRecord
+
+#: record field -> the keys accepted for it, in order of preference
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "source": ("source", "outlet", "site", "sitename", "publisher"),
+    "url": ("url", "link", "uri"),
+    "title": ("title", "headline"),
+    "published": ("published", "date", "published_at", "publish_date", "datetime", "pubdate"),
+    "byline": ("byline", "author", "authors"),
+}
+TEXT_KEYS = ("text", "body", "content", "article", "maintext")
+HTML_KEYS = ("html", "raw_html")
+
+
+def raw_hash(id: str, fmt: str, content: str, meta: Mapping[str, Any]) -> str:
+    h = xxhash.xxh3_128()
+    for part in (id, fmt, content, *(f"{k}={meta.get(k)}" for k in sorted(meta))):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def make_record(
+    id: str, *, input: str, record: str | None, fmt: str, content: str, meta: Mapping[str, Any] | None = None
+) -> RawRecord:
+    meta = {k: v for k, v in (meta or {}).items() if v is not None}
+    if not content or not content.strip():
+        raise EmptyInputError("no article text", input=input, record=record)
+    return RawRecord(
+        id=id, input=input, record=record, format=fmt, content=content,  # type: ignore[arg-type]
+        meta=meta, raw_hash=raw_hash(id, fmt, content, meta),
+    )
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        parts = [str(v).strip() for v in value if v is not None and str(v).strip()]
+        return ", ".join(parts) or None
+    if isinstance(value, dict):
+        return _as_text(value.get("name"))
+    text = str(value).strip()
+    return text or None
+
+
+def from_mapping(obj: Any, *, default_id: str, input: str, record: str | None) -> RawRecord:
+    """A JSON object -> RawRecord. ``id`` is kept when given, ``default_id`` otherwise."""
+    if not isinstance(obj, dict):
+        raise FormatError(f"expected a JSON object, got {type(obj).__name__}", input=input, record=record)
+    rid = obj.get("id")
+    if rid is None or (isinstance(rid, str) and not rid.strip()):
+        rid = default_id
+    elif not isinstance(rid, (str, int)):
+        raise FormatError(f"'id' must be a string or number, got {type(rid).__name__}", input=input, record=record)
+    rid = str(rid).strip()
+    meta: dict[str, str | None] = {}
+    for field, keys in FIELD_ALIASES.items():
+        for key in keys:
+            if key in obj and _as_text(obj[key]):
+                meta[field] = _as_text(obj[key])
+                break
+    for key in HTML_KEYS:
+        if isinstance(obj.get(key), str) and obj[key].strip():
+            return make_record(rid, input=input, record=record, fmt="html", content=obj[key], meta=meta)
+    for key in TEXT_KEYS:
+        value = obj.get(key)
+        if isinstance(value, str) and value.strip():
+            return make_record(rid, input=input, record=record, fmt="text", content=value, meta=meta)
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return make_record(rid, input=input, record=record, fmt="text", content="\n\n".join(value), meta=meta)
+    raise EmptyInputError(
+        f"record '{rid}' has no article text (none of the fields {', '.join(TEXT_KEYS + HTML_KEYS)})",
+        input=input, record=record,
+    )

@@ -1,0 +1,244 @@
+"""The core records of copydesk: frozen, typed, and the same in every layer.
+
+Offsets (``Span``) are always ``(start, end)`` character offsets into an
+article's clean ``text``. ``to_dict`` gives the report's JSON shape (see
+DESIGN.md, "The report contract"): its field names are a public interface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, Literal, Mapping
+
+Span = tuple[int, int]
+
+RemovedKind = Literal["boilerplate", "caption", "credit", "dateline", "byline", "outlet", "title", "embed"]
+RelationType = Literal["duplicate", "near_duplicate", "partial", "rewrite"]
+PassageKind = Literal["verbatim", "edited", "paraphrase"]
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value) if not f.name.startswith("_")}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class _Record:
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord(_Record):
+    """One article as a reader found it, before extraction.
+
+    ``content`` is the article's HTML when ``format == "html"``, its plain text
+    otherwise; ``meta`` holds what the input said about it (source, url, title,
+    published, byline). ``raw_hash`` identifies the record's bytes: ingesting
+    the same record twice is a no-op.
+    """
+
+    id: str
+    input: str
+    record: str | None
+    format: Literal["text", "html"]
+    content: str
+    meta: Mapping[str, str | None]
+    raw_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removed(_Record):
+    """Text taken out of an article's body, and why (boilerplate, caption, ...)."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Embed(_Record):
+    """An embedded social post (a tweet pasted into the article)."""
+
+    kind: str
+    author: str | None
+    handle: str | None
+    text: str
+    url: str | None
+    published: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted(_Record):
+    """An article after extraction, before segmentation: metadata and paragraphs.
+
+    ``removed`` and ``embeds`` hold what extraction already took out (a
+    headline line, a date line, a byline, embedded posts found in HTML)."""
+
+    id: str
+    input: str
+    record: str | None
+    raw_hash: str
+    meta: Mapping[str, str | None]
+    paragraphs: tuple[str, ...]
+    removed: tuple[Removed, ...] = ()
+    embeds: tuple[Embed, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article(_Record):
+    """A clean article: metadata, the body text, and what was removed from it.
+
+    ``paragraphs`` and ``sentences`` are spans into ``text``. ``body_hash``
+    is a hash of the whitespace- and case-normalised body: equal hashes mean
+    the same clean body (an exact duplicate).
+    """
+
+    id: str
+    source: str | None
+    url: str | None
+    title: str | None
+    published: str | None
+    byline: str | None
+    text: str
+    removed: tuple[Removed, ...] = ()
+    embeds: tuple[Embed, ...] = ()
+    paragraphs: tuple[Span, ...] = ()
+    sentences: tuple[Span, ...] = ()
+    input: str = ""
+    record: str | None = None
+    raw_hash: str = ""
+    body_hash: str = ""
+
+    def report_dict(self) -> dict[str, Any]:
+        """The article as the report shows it."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            "url": self.url,
+            "title": self.title,
+            "published": self.published,
+            "byline": self.byline,
+            "text": self.text,
+            "removed": [r.to_dict() for r in self.removed],
+            "embeds": [e.to_dict() for e in self.embeds],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Passage(_Record):
+    """Aligned text: ``original`` and ``derived`` are spans in the two articles."""
+
+    original: Span
+    derived: Span
+    kind: str = "verbatim"
+
+
+@dataclass(frozen=True, slots=True)
+class Change(_Record):
+    """One edit between aligned passages (number, name, negation, hedge, ...)."""
+
+    kind: str
+    original_text: str
+    derived_text: str
+    derived: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Relation(_Record):
+    """``derived`` reuses text of ``original``."""
+
+    original: str
+    derived: str
+    type: str
+    share: float
+    direction_confidence: float
+    evidence: tuple[str, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    changes: tuple[Change, ...] = ()
+    via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEdge(_Record):
+    article: str
+    parent: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry(_Record):
+    article: str
+    source: str | None
+    published: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity(_Record):
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fact(_Record):
+    text: str
+    sources: tuple[str, ...] = ()
+    independent_sources: int = 0
+    disagreements: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSentence(_Record):
+    text: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story(_Record):
+    id: str
+    title: str | None
+    articles: tuple[str, ...]
+    originals: tuple[str, ...]
+    first_seen: str | None
+    tree: tuple[TreeEdge, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    brief: tuple[BriefSentence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRecord(_Record):
+    """One input that could not be used: where, and why."""
+
+    input: str
+    record: str | None
+    reason: str
+    kind: str = "input"
+
+
+@dataclass(slots=True)
+class RunStats:
+    """Seconds per stage (in pipeline order) and counts. Mutable: filled while running."""
+
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add_time(self, stage: str, seconds: float) -> None:
+        self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"timings": {k: round(v, 4) for k, v in self.timings.items()}, "counts": dict(self.counts)}
+
+
+__all__ = [
+    "Article", "BriefSentence", "Change", "Embed", "Entity", "ErrorRecord", "Extracted", "Fact", "Passage",
+    "RawRecord", "Relation", "Removed", "RunStats", "Span", "Story", "TimelineEntry", "TreeEdge",
+]

@@ -1,0 +1,68 @@
+"""segment: Extracted -> Article. Splits the body into paragraphs and sentences and
+takes out what is not body text: boilerplate, captions and credits, embedded posts.
+Every removal is kept under ``Article.removed`` with its kind, so nothing is lost."""
+
+from __future__ import annotations
+
+import xxhash
+
+from ..model import Article, Extracted, Removed, Span
+from ..textutil import normalize_for_hash
+from .embeds import find_posts
+from .rules import CAPTION_LABEL, CAPTION_MAX, classify
+from .sentences import split_sentences
+
+__all__ = ["segment", "split_sentences", "body_hash"]
+
+
+def body_hash(text: str) -> str:
+    return xxhash.xxh3_128_hexdigest(normalize_for_hash(text).encode("utf-8", "surrogatepass"))
+
+
+def segment(ex: Extracted) -> Article:
+    paras = list(ex.paragraphs)
+    removed: list[Removed] = list(ex.removed)
+    embeds, used = find_posts(paras)
+    for i in sorted(used):
+        removed.append(Removed("embed", paras[i]))
+    body: list[str] = []
+    caption_next = False
+    for i, p in enumerate(paras):
+        if i in used:
+            continue
+        if caption_next:
+            caption_next = False
+            if len(p) <= CAPTION_MAX:
+                removed.append(Removed("caption", p))
+                continue
+        label = CAPTION_LABEL.match(p)
+        if label:
+            rest = label.group("rest").strip()
+            removed.append(Removed("caption", p))
+            caption_next = not rest
+            continue
+        rule = classify(p)
+        if rule is not None:
+            removed.append(Removed(rule.kind, p))
+            continue
+        body.append(p)
+    text_parts: list[str] = []
+    paragraphs: list[Span] = []
+    sentences: list[Span] = []
+    pos = 0
+    for p in body:
+        if text_parts:
+            pos += 2
+        paragraphs.append((pos, pos + len(p)))
+        sentences.extend(split_sentences(p, pos))
+        text_parts.append(p)
+        pos += len(p)
+    text = "\n\n".join(text_parts)
+    meta = ex.meta
+    return Article(
+        id=ex.id, source=meta.get("source"), url=meta.get("url"), title=meta.get("title"),
+        published=meta.get("published"), byline=meta.get("byline"), text=text,
+        removed=tuple(removed), embeds=tuple(ex.embeds) + tuple(embeds),
+        paragraphs=tuple(paragraphs), sentences=tuple(sentences),
+        input=ex.input, record=ex.record, raw_hash=ex.raw_hash, body_hash=body_hash(text),
+    )

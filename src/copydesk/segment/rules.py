@@ -1,0 +1,64 @@
+"""Paragraph rules: what is not article body (boilerplate, captions, credits).
+
+Each rule is a named regular expression with a length cap: boilerplate is short,
+and a long paragraph that mentions "cookies" or "newsletter" is more likely a
+story about them. A rule's name is the reason recorded under ``removed``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    kind: str
+    pattern: re.Pattern[str]
+    max_chars: int
+
+
+def _r(name: str, kind: str, pattern: str, max_chars: int) -> Rule:
+    return Rule(name, kind, re.compile(pattern, re.I), max_chars)
+
+
+_SOCIAL = r"(?:share|tweet|email|e-mail|facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|copy link|print|messenger|telegram|flipboard|comments?)"
+_AGENCIES = (r"(?:Getty Images|Reuters|AFP|AP(?: Photo)?|EPA(?:-EFE)?|Shutterstock|Alamy|PA(?: Media| Wire)?|"
+             r"Bloomberg|Anadolu(?: Agency)?|SOPA Images|NurPhoto|LightRocket|Xinhua|TASS|Sputnik|ANP|dpa)")
+
+RULES: tuple[Rule, ...] = (
+    _r("read-more", "boilerplate",
+       r"^(?:read more|read also|also read|more from|see also|related(?: articles| stories| coverage)?|recommended"
+       r"|most read|you may also like|don'?t miss|more on this story|continue reading|read the full story)\b\s*(?:[:\-–|»›]|$)", 300),
+    _r("cookies", "boilerplate",
+       r"\bcookies?\b.*\b(?:website|site|experience|consent|accept|policy|opt[- ]out|privacy|browser|personalis|personaliz)"
+       r"|\b(?:accept|reject|manage)\b.*\bcookies\b", 500),
+    _r("subscribe", "boilerplate",
+       r"\b(?:subscribe|sign[- ]?up|newsletter|mailing list|in your inbox|to your (?:e-?mail|inbox)|get more stuff like this"
+       r"|register for free|create (?:a|an|your) (?:free )?account|already a subscriber|log ?in to continue)\b", 250),
+    _r("status", "boilerplate",
+       r"^(?:thank you for (?:subscribing|signing up|reading)|thanks for (?:subscribing|signing up|reading)"
+       r"|something went wrong|please try again(?: later)?|oops\b.*|loading(?:\.\.\.|…)?|advertisement|advert"
+       r"|sponsored(?: content)?|skip to (?:main )?content|back to top|click here\b.*|tap here\b.*|follow us on\b.*"
+       r"|all rights reserved\b.*|copyright\s*(?:©|\(c\))?\s*\d{4}.*|©\s*\d{4}.*|accept(?: all)?(?: read more)?|reject all"
+       r"|manage (?:preferences|cookies|consent)|javascript is (?:disabled|required).*|enable javascript\b.*"
+       r"|this (?:video|content) (?:is )?(?:not available|can ?not be played).*|watch:?|listen:?|video:?"
+       r"|report an? (?:error|correction)\b.*|topics?:.*|tags?:.*)\.?$", 160),
+    _r("share-bar", "boilerplate", rf"^(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{1,12}}$", 200),
+    _r("image-credit", "credit",
+       r"^\(?(?:image|photo|picture|photograph|video|media)\s*(?:source|credit|copyright)s?\s*[:,]|"
+       r"^\(?(?:photo|picture|photograph|credit|image)s?(?: by)?\s*:\s", 200),
+    _r("agency-credit", "credit", rf"(?:^|/|\bvia\s|\(|\bphoto(?:graph)?:?\s)\s*{_AGENCIES}[^.]{{0,40}}\)?\.?$", 160),
+)
+
+#: a paragraph that is only this label makes the next paragraph a caption
+CAPTION_LABEL = re.compile(r"^(?:image|media|video|photo|picture)\s+caption\s*[,:]?\s*(?P<rest>.*)$", re.I)
+CAPTION_MAX = 400
+
+
+def classify(paragraph: str) -> Rule | None:
+    """The first rule that says ``paragraph`` is not body text, or None."""
+    for rule in RULES:
+        if len(paragraph) <= rule.max_chars and rule.pattern.search(paragraph):
+            return rule
+    return None

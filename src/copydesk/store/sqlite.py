@@ -1,0 +1,283 @@
+"""SQLite store: the embedded default. WAL mode, a versioned schema migrated in
+place (``PRAGMA user_version``), articles written in batches of one transaction
+each, so an interrupted run loses at most the batch in flight and a re-run
+picks up where it stopped (records already stored are skipped by raw hash)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ..errors import NotFoundError, SchemaError, StoreError
+from ..model import (
+    Article, BriefSentence, Change, Embed, Entity, ErrorRecord, Fact, Passage, Relation, Removed, Story,
+    TimelineEntry, TreeEdge,
+)
+
+#: each entry migrates the schema from version i to i + 1
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        raw_hash TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        source TEXT, url TEXT, title TEXT, published TEXT, byline TEXT,
+        text TEXT NOT NULL,
+        removed TEXT NOT NULL, embeds TEXT NOT NULL,
+        paragraphs TEXT NOT NULL, sentences TEXT NOT NULL,
+        input TEXT NOT NULL, record TEXT,
+        ingested_at REAL NOT NULL
+    );
+    CREATE INDEX articles_body_hash ON articles(body_hash);
+    CREATE INDEX articles_seq ON articles(seq);
+    CREATE TABLE errors (
+        input TEXT NOT NULL, record TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL, reason TEXT NOT NULL,
+        run INTEGER, at REAL NOT NULL,
+        PRIMARY KEY (input, record, reason)
+    );
+    CREATE TABLE relations (
+        original TEXT NOT NULL, derived TEXT NOT NULL, type TEXT NOT NULL, via TEXT,
+        share REAL NOT NULL, direction_confidence REAL NOT NULL,
+        evidence TEXT NOT NULL, passages TEXT NOT NULL, changes TEXT NOT NULL,
+        PRIMARY KEY (original, derived)
+    );
+    CREATE INDEX relations_derived ON relations(derived);
+    CREATE TABLE stories (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE story_articles (article TEXT PRIMARY KEY, story TEXT NOT NULL);
+    CREATE INDEX story_articles_story ON story_articles(story);
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY, command TEXT NOT NULL, inputs TEXT NOT NULL,
+        started_at REAL NOT NULL, finished_at REAL, stats TEXT
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_ARTICLE_COLS = ("id, seq, raw_hash, body_hash, source, url, title, published, byline, text, removed, embeds, "
+                 "paragraphs, sentences, input, record, ingested_at")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class SQLiteStore:
+    """A copydesk database in one SQLite file (``:memory:`` works too)."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False):
+        self.path = str(path)
+        self.url = f"sqlite:///{self.path}"
+        try:
+            if readonly:
+                if not Path(self.path).exists():
+                    raise StoreError(f"{self.path}: no such database")
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            else:
+                self.db = sqlite3.connect(self.path, check_same_thread=False)
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            if not readonly and self.path != ":memory:":
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate(readonly)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the database: {exc}") from exc
+
+    # -- schema -------------------------------------------------------------------------
+    def _migrate(self, readonly: bool) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise SchemaError(
+                f"{self.path}: schema version {version} is newer than this copydesk understands ({SCHEMA_VERSION})")
+        if version == SCHEMA_VERSION:
+            return
+        if readonly:
+            raise StoreError(f"{self.path}: schema version {version} needs migrating; open it writable once")
+        for target in range(version, SCHEMA_VERSION):
+            with self.db:
+                self.db.executescript("BEGIN;" + MIGRATIONS[target] + f"; PRAGMA user_version = {target + 1};")
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- articles -----------------------------------------------------------------------
+    def known_hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        ids = list(ids)
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            q = f"SELECT id, raw_hash FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(self.db.execute(q, chunk).fetchall())
+        return out
+
+    def write_batch(self, articles: list[Article], errors: list[ErrorRecord],
+                    clear_inputs: list[str], run: int | None = None) -> tuple[int, int]:
+        """Store a batch in one transaction. Returns (added, updated)."""
+        now = time.time()
+        added = updated = 0
+        try:
+            with self.db:
+                for inp in clear_inputs:
+                    self.db.execute("DELETE FROM errors WHERE input = ?", (inp,))
+                seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+                for a in articles:
+                    old = self.db.execute("SELECT seq FROM articles WHERE id = ?", (a.id,)).fetchone()
+                    if old:
+                        updated += 1
+                        row_seq = old[0]
+                    else:
+                        added += 1
+                        seq += 1
+                        row_seq = seq
+                    self.db.execute(
+                        f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLS}) VALUES ({','.join('?' * 17)})",
+                        (a.id, row_seq, a.raw_hash, a.body_hash, a.source, a.url, a.title, a.published, a.byline,
+                         a.text, _dumps([r.to_dict() for r in a.removed]), _dumps([e.to_dict() for e in a.embeds]),
+                         _dumps(a.paragraphs), _dumps(a.sentences), a.input, a.record, now),
+                    )
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO errors (input, record, kind, reason, run, at) VALUES (?,?,?,?,?,?)",
+                    [(e.input, e.record or "", e.kind, e.reason, run, now) for e in errors],
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot write: {exc}") from exc
+        return added, updated
+
+    @staticmethod
+    def _article(row: tuple) -> Article:
+        (id, _seq, raw_hash, body_hash, source, url, title, published, byline, text, removed, embeds,
+         paragraphs, sentences, input, record, _at) = row
+        return Article(
+            id=id, source=source, url=url, title=title, published=published, byline=byline, text=text,
+            removed=tuple(Removed(**r) for r in json.loads(removed)),
+            embeds=tuple(Embed(**e) for e in json.loads(embeds)),
+            paragraphs=tuple(tuple(p) for p in json.loads(paragraphs)),  # type: ignore[misc]
+            sentences=tuple(tuple(s) for s in json.loads(sentences)),  # type: ignore[misc]
+            input=input, record=record, raw_hash=raw_hash, body_hash=body_hash,
+        )
+
+    def article(self, id: str) -> Article:
+        row = self.db.execute(f"SELECT {_ARTICLE_COLS} FROM articles WHERE id = ?", (id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id '{id}' in {self.path}")
+        return self._article(row)
+
+    def articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
+        if ids is None:
+            for row in self.db.execute(f"SELECT {_ARTICLE_COLS} FROM articles ORDER BY seq"):
+                yield self._article(row)
+            return
+        for id in ids:
+            yield self.article(id)
+
+    def count_articles(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def article_meta(self) -> list[tuple[str, str | None, str | None, str | None, str]]:
+        """(id, source, title, published, body_hash) of every article, in ingest order."""
+        return self.db.execute("SELECT id, source, title, published, body_hash FROM articles ORDER BY seq").fetchall()
+
+    def body_groups(self) -> list[list[str]]:
+        rows = self.db.execute(
+            "SELECT body_hash, id FROM articles WHERE body_hash IN "
+            "(SELECT body_hash FROM articles GROUP BY body_hash HAVING COUNT(*) > 1) ORDER BY body_hash, seq"
+        ).fetchall()
+        groups: dict[str, list[str]] = {}
+        for h, id in rows:
+            groups.setdefault(h, []).append(id)
+        return list(groups.values())
+
+    # -- relations ----------------------------------------------------------------------
+    def replace_relations(self, relations: Iterable[Relation]) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM relations")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO relations VALUES (?,?,?,?,?,?,?,?,?)",
+                [(r.original, r.derived, r.type, r.via, r.share, r.direction_confidence, _dumps(list(r.evidence)),
+                  _dumps([p.to_dict() for p in r.passages]), _dumps([c.to_dict() for c in r.changes]))
+                 for r in relations],
+            )
+
+    def relations(self, article: str | None = None) -> list[Relation]:
+        q = "SELECT original, derived, type, via, share, direction_confidence, evidence, passages, changes FROM relations"
+        args: tuple = ()
+        if article is not None:
+            q += " WHERE original = ? OR derived = ?"
+            args = (article, article)
+        out = []
+        for o, d, t, via, share, conf, ev, ps, cs in self.db.execute(q + " ORDER BY original, derived", args):
+            out.append(Relation(
+                original=o, derived=d, type=t, via=via, share=share, direction_confidence=conf,
+                evidence=tuple(json.loads(ev)),
+                passages=tuple(Passage(tuple(p["original"]), tuple(p["derived"]), p["kind"])  # type: ignore[arg-type]
+                               for p in json.loads(ps)),
+                changes=tuple(Change(c["kind"], c["original_text"], c["derived_text"], tuple(c["derived"]))  # type: ignore[arg-type]
+                              for c in json.loads(cs)),
+            ))
+        return out
+
+    # -- stories ------------------------------------------------------------------------
+    def replace_stories(self, stories: Iterable[Story]) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM stories")
+            self.db.execute("DELETE FROM story_articles")
+            for s in stories:
+                self.db.execute("INSERT INTO stories VALUES (?, ?)", (s.id, _dumps(s.to_dict())))
+                self.db.executemany("INSERT OR REPLACE INTO story_articles VALUES (?, ?)",
+                                    [(a, s.id) for a in s.articles])
+
+    @staticmethod
+    def _story(data: dict) -> Story:
+        return Story(
+            id=data["id"], title=data["title"], articles=tuple(data["articles"]), originals=tuple(data["originals"]),
+            first_seen=data["first_seen"],
+            tree=tuple(TreeEdge(**t) for t in data.get("tree", [])),
+            timeline=tuple(TimelineEntry(**t) for t in data.get("timeline", [])),
+            entities=tuple(Entity(e["name"], e["kind"], tuple(e["aliases"]), tuple(e["articles"]))
+                           for e in data.get("entities", [])),
+            facts=tuple(Fact(f["text"], tuple(f["sources"]), f["independent_sources"], tuple(f["disagreements"]))
+                        for f in data.get("facts", [])),
+            brief=tuple(BriefSentence(b["text"], tuple(b["sources"])) for b in data.get("brief", [])),
+        )
+
+    def stories(self) -> list[Story]:
+        return [self._story(json.loads(d)) for (d,) in self.db.execute("SELECT data FROM stories ORDER BY id")]
+
+    def story(self, id: str) -> Story:
+        row = self.db.execute("SELECT data FROM stories WHERE id = ?", (id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story with id '{id}' in {self.path}")
+        return self._story(json.loads(row[0]))
+
+    def story_of(self) -> dict[str, str]:
+        """article id -> story id, as last computed."""
+        return dict(self.db.execute("SELECT article, story FROM story_articles").fetchall())
+
+    # -- errors and runs ------------------------------------------------------------------
+    def errors(self) -> list[ErrorRecord]:
+        rows = self.db.execute("SELECT input, record, reason, kind FROM errors ORDER BY input, at, record")
+        return [ErrorRecord(i, r or None, reason, kind) for i, r, reason, kind in rows]
+
+    def start_run(self, command: str, inputs: list[str]) -> int:
+        with self.db:
+            cur = self.db.execute("INSERT INTO runs (command, inputs, started_at) VALUES (?, ?, ?)",
+                                  (command, _dumps(inputs), time.time()))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, stats: dict) -> None:
+        with self.db:
+            self.db.execute("UPDATE runs SET finished_at = ?, stats = ? WHERE id = ?",
+                            (time.time(), _dumps(stats), run_id))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "SQLiteStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

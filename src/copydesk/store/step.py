@@ -1,0 +1,43 @@
+"""The store stage: write articles and errors in batches of one transaction each."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from ..model import Article, ErrorRecord
+from ..pipeline import Context
+
+
+class WriteStep:
+    name = "store"
+
+    def run(self, items: Iterable[Any], ctx: Context) -> Iterator[Any]:
+        size = ctx.settings.ingest.batch_size
+        articles: list[Article] = []
+        errors: list[ErrorRecord] = []
+        inputs_seen: set[str] = set()
+        clear: list[str] = []
+
+        def flush() -> None:
+            added, updated = ctx.store.write_batch(articles, errors, clear, run=ctx.run_id)
+            ctx.stats.count("articles_added", added)
+            ctx.stats.count("articles_updated", updated)
+            ctx.progress("ingest", len(articles) + len(errors))
+            articles.clear()
+            errors.clear()
+            clear.clear()
+
+        for item in items:
+            inp = getattr(item, "input", None)
+            if inp and inp not in inputs_seen:
+                inputs_seen.add(inp)
+                clear.append(inp)  # errors of an input that is read again are replaced
+            if isinstance(item, Article):
+                articles.append(item)
+            elif isinstance(item, ErrorRecord):
+                errors.append(item)
+            if len(articles) + len(errors) >= size:
+                flush()
+            yield item
+        if articles or errors or clear:
+            flush()

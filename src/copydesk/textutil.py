@@ -1,0 +1,40 @@
+"""Small text helpers shared by extraction and segmentation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK = re.compile(r"\n[ \t\u00a0]*\n")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
+
+
+def clean_line(text: str) -> str:
+    """NFC, zero-width characters dropped, runs of spaces folded, ends stripped."""
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    return _WS.sub(" ", text).strip()
+
+
+def split_blocks(text: str) -> list[list[str]]:
+    """Paragraphs of plain text as lists of their cleaned lines: blank-line separated
+    when the text has blank lines, one per line otherwise."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks = _BLANK.split(text) if _BLANK.search(text) else text.split("\n")
+    blocks = []
+    for chunk in chunks:
+        lines = [clean_line(line) for line in chunk.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of plain text (see split_blocks); lines inside one are joined by a space."""
+    return [" ".join(lines) for lines in split_blocks(text)]
+
+
+def normalize_for_hash(text: str) -> str:
+    """The form two bodies must share to count as the same body."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
