@@ -40,6 +40,33 @@ def _embeds_from_tree(tree) -> list[Embed]:
     return embeds
 
 
+_DATE_META = ("article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+              "pubdate", "publishdate", "publish-date", "parsely-pub-date", "sailthru.date", "dc.date.issued",
+              "dc.date", "dcterms.created", "date")
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+
+
+def published_from_tree(tree) -> str | None:
+    """The full publication timestamp a page declares (meta tags, JSON-LD, <time>).
+
+    trafilatura (via htmldate) reports day precision only; a timestamp lets two
+    same-day copies be ordered."""
+    metas = {}
+    for m in tree.xpath("//meta[@content]"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        if key and key not in metas:
+            metas[key] = m.get("content")
+    for key in _DATE_META:
+        if metas.get(key):
+            return metas[key]
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        m = _JSONLD_DATE.search(script)
+        if m:
+            return m.group(1)
+    times = tree.xpath("//time[@datetime and (@itemprop='datePublished' or @pubdate or contains(@class, 'publish'))]/@datetime")
+    return times[0] if times else None
+
+
 def extract_html(rec: RawRecord) -> Extracted:
     import trafilatura
     from lxml import html as lxml_html
@@ -51,6 +78,7 @@ def extract_html(rec: RawRecord) -> Extracted:
     except Exception as exc:  # lxml raises several unrelated types for junk input
         raise FormatError(f"cannot parse HTML ({type(exc).__name__}: {exc})") from exc
     embeds = _embeds_from_tree(tree)
+    declared_date = published_from_tree(tree)
     doc = trafilatura.bare_extraction(
         tree, url=rec.meta.get("url"), with_metadata=True, include_comments=False,
         include_tables=False, deduplicate=False,
@@ -63,8 +91,8 @@ def extract_html(rec: RawRecord) -> Extracted:
         value = getattr(doc, attr, None)
         if value and not meta.get(field):
             meta[field] = clean_line(str(value))
-    if not meta.get("published") and getattr(doc, "date", None):
-        meta["published"] = doc.date
+    if not meta.get("published"):
+        meta["published"] = declared_date or getattr(doc, "date", None)
     paragraphs = split_paragraphs(text.replace("\n", "\n\n"))
     removed: list[Removed] = []
     title = meta.get("title")

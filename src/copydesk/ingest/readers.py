@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 from typing import Callable, Iterator, TextIO
 
@@ -80,20 +81,29 @@ def read_jsonl(path: Path, name: str, settings: IngestSettings) -> Iterator[Item
 def read_warc(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
     """HTML responses (and resource records) of a WARC file, gzipped or not."""
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.bufferedreaders import ChunkedDataException
     from warcio.exceptions import ArchiveLoadFailed
+    from warcio.statusandheaders import StatusAndHeadersParserException
 
     stem = _stem(path)
     n = 0
     try:
         with open(path, "rb") as fh:
-            for rec in ArchiveIterator(fh, arc2warc=True):
-                if rec.rec_type not in ("response", "resource", "conversion"):
-                    continue
+            size = os.fstat(fh.fileno()).st_size
+            records = ArchiveIterator(fh, arc2warc=True)
+            for rec in records:
+                if not rec.rec_type:  # warcio yields a header-less record for a half-written one
+                    raise EOFError("a record without a WARC-Type header (cut off?)")
                 ctype = (rec.http_headers.get_header("Content-Type") if rec.http_headers else None) or (
                     rec.rec_headers.get_header("Content-Type") or "")
-                if rec.rec_type == "response" and rec.http_headers is None:
-                    continue
-                if "html" not in ctype.lower() and "text/plain" not in ctype.lower():
+                if (rec.rec_type not in ("response", "resource", "conversion")
+                        or (rec.rec_type == "response" and rec.http_headers is None)
+                        or ("html" not in ctype.lower() and "text/plain" not in ctype.lower())):
+                    # not an article, but a record cut short still means the file is truncated
+                    # (e.g. a response cut inside its HTTP headers no longer looks like HTML)
+                    missing = _missing_bytes(rec)
+                    if missing:
+                        raise EOFError(f"a {rec.rec_type} record is missing {missing:,} bytes of its Content-Length")
                     continue
                 n += 1
                 uri = rec.rec_headers.get_header("WARC-Target-URI")
@@ -102,18 +112,41 @@ def read_warc(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
                     body = rec.content_stream().read(settings.max_record_bytes + 1)
                     if len(body) > settings.max_record_bytes:
                         raise TooLargeError(f"record is over the limit of {settings.max_record_bytes:,} bytes")
+                    missing = _missing_bytes(rec)
+                    if missing:
+                        raise FormatError(f"truncated WARC record: {missing:,} bytes of its Content-Length are missing")
                     content = decode(body)
                     meta = {"url": uri, "published": rec.rec_headers.get_header("WARC-Date")}
                     fmt = "text" if "text/plain" in ctype.lower() else "html"
                     yield make_record(f"{stem}-{n}", input=name, record=where, fmt=fmt, content=content, meta=meta)
                 except InputError as exc:
                     yield exc.at(input=name, record=where)
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
+            # warcio also stops silently at a record whose headers (or gzip member) were cut
+            # off: its offset then stays at the end of the last whole record, short of the
+            # file's end. Without this check a truncated WARC would look complete.
+            if records.offset < size:
+                raise EOFError(f"{size - records.offset:,} bytes at offset {records.offset:,} "
+                               "are not a complete record")
+    # warcio raises unrelated types for a record cut inside its headers (an AttributeError
+    # when WARC-Target-URI is missing, a parser exception for a half header line); they
+    # must become an error for this file, not stop the whole run.
+    except (ArchiveLoadFailed, StatusAndHeadersParserException, ChunkedDataException,
+            EOFError, OSError, ValueError, AttributeError, TypeError) as exc:
         reason = "truncated or corrupt WARC" if n else "not a readable WARC file"
         yield FormatError(f"{reason} ({type(exc).__name__}: {exc})", input=name,
                           record=f"after record {n}" if n else None)
     if n == 0:
         yield FormatError("WARC file holds no HTML or text responses", input=name)
+
+
+def _missing_bytes(rec) -> int:
+    """How many bytes of a WARC record's Content-Length the file lacks (0: complete).
+
+    warcio does not complain when a record ends before its Content-Length (a file cut
+    inside a record): read what is left of the record and see what its limit still wants."""
+    while rec.raw_stream.read(1 << 16):
+        pass
+    return max(0, getattr(rec.raw_stream, "limit", 0) or 0)
 
 
 def _stem(path: Path) -> str:

@@ -1,0 +1,30 @@
+# copydesk: `make demo` and `make test` on a fresh clone; nothing else needs installing by hand.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install demo test bench clean
+
+install: $(STAMP)
+
+# pinned: pyproject.toml pins direct dependencies, constraints.txt every transitive one
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
+	@mkdir -p build
+	$(VENV)/bin/copydesk analyze examples/demo --db build/demo.db --out build/demo-report.json
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/extraction.py
+	$(PY) bench/ingest_throughput.py
+
+clean:
+	rm -rf build .pytest_cache .hypothesis

@@ -1,0 +1,114 @@
+"""The SQLite store: schema versions, WAL, idempotent re-ingest, resume after kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import copydesk
+from copydesk.store import SCHEMA_VERSION, open_store
+
+
+def _write_jsonl(path: Path, n: int, *, salt: str = "") -> None:
+    words = "river council flood evacuated residents engineers embankment officials said".split()
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            body = "\n\n".join(
+                f"Paragraph {p} of article {i}{salt}: " + " ".join(words[(i + p + k) % len(words)] for k in range(40)) + "."
+                for p in range(4)
+            )
+            fh.write(json.dumps({"id": f"art-{i}", "title": f"Story {i}", "published": "2024-01-02", "text": body}) + "\n")
+
+
+def test_schema_is_versioned_and_wal(tmp_path: Path):
+    db = tmp_path / "a.db"
+    with open_store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # reopening does not migrate again
+    with open_store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(tmp_path: Path):
+    db = tmp_path / "future.db"
+    con = sqlite3.connect(db)
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    con.close()
+    with pytest.raises(copydesk.SchemaError, match="newer than this copydesk"):
+        open_store(db)
+
+
+def test_unsupported_url_scheme(tmp_path: Path):
+    with pytest.raises(copydesk.StoreError, match="unsupported store URL scheme"):
+        open_store("mysql://localhost/x")
+
+
+def test_reingest_is_a_noop_and_changes_update(tmp_path: Path):
+    src = tmp_path / "in.jsonl"
+    _write_jsonl(src, 30)
+    db = tmp_path / "c.db"
+    with open_store(db) as store:
+        first = copydesk.ingest([src], store)
+        assert (first.added, first.updated, first.unchanged) == (30, 0, 0)
+        before = {a.id: a for a in store.articles()}
+        second = copydesk.ingest([src], store)
+        assert (second.added, second.updated, second.unchanged) == (0, 0, 30)
+        assert {a.id: a for a in store.articles()} == before
+        _write_jsonl(src, 30, salt=" (corrected)")
+        third = copydesk.ingest([src], store)
+        assert (third.added, third.updated) == (0, 30)
+        assert store.count_articles() == 30
+        assert "(corrected)" in store.article("art-7").text
+
+
+def test_interrupted_ingest_resumes_without_loss_or_doubling(tmp_path: Path):
+    """kill -9 in the middle of an ingest, run again: every record once, as a clean run gives."""
+    n = 6000
+    src = tmp_path / "big.jsonl"
+    _write_jsonl(src, n)
+    cfg = tmp_path / "small-batches.toml"
+    cfg.write_text("[ingest]\nbatch_size = 50\n")
+    db = tmp_path / "killed.db"
+    cmd = [sys.executable, "-m", "copydesk.cli", "ingest", str(src), "--db", str(db), "--quiet", "--config", str(cfg)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stored = 0
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        if db.exists():
+            try:
+                con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+                stored = con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+                con.close()
+            except sqlite3.OperationalError:
+                stored = 0
+            if stored >= 500:
+                break
+        time.sleep(0.01)
+    assert proc.poll() is None, "ingest finished before it could be interrupted; make the corpus larger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with open_store(db) as store:
+        partial = store.count_articles()
+    assert 500 <= partial < n
+    # resume
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    clean_db = tmp_path / "clean.db"
+    with open_store(clean_db) as clean:
+        copydesk.ingest([src], clean)
+        expected = {a.id: (a.text, a.title, a.body_hash) for a in clean.articles()}
+    with open_store(db) as store:
+        rows = store.db.execute("SELECT id, COUNT(*) FROM articles GROUP BY id HAVING COUNT(*) > 1").fetchall()
+        assert rows == []
+        got = {a.id: (a.text, a.title, a.body_hash) for a in store.articles()}
+        seqs = [r[0] for r in store.db.execute("SELECT seq FROM articles ORDER BY seq")]
+    assert got == expected
+    assert len(seqs) == len(set(seqs)) == n
