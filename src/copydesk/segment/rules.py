@@ -31,8 +31,10 @@ RULES: tuple[Rule, ...] = (
        r"^(?:read more|read also|also read|more from|see also|related(?: articles| stories| coverage)?|recommended"
        r"|most read|you may also like|don'?t miss|more on this story|continue reading|read the full story)\b\s*(?:[:\-–|»›]|$)", 300),
     _r("cookies", "boilerplate",
-       r"\bcookies?\b.*\b(?:website|site|experience|consent|accept|policy|opt[- ]out|privacy|browser|personalis|personaliz)"
-       r"|\b(?:accept|reject|manage)\b.*\bcookies\b", 500),
+       r"\b(?:we|this (?:web)?site|our (?:web)?site|(?:web)?site)\s+(?:uses?|is using)\s+cookies"
+       r"|\bcookie (?:policy|settings|preferences|consent|notice|banner)|\b(?:accept|reject|manage|allow)(?: all)? cookies"
+       r"|\bby continuing to (?:browse|use) (?:this|our|the) (?:web)?site"
+       r"|\bimprove your (?:browsing )?experience\b.*\b(?:opt[- ]out|cookies)", 400),
     _r("subscribe", "boilerplate",
        r"\b(?:subscribe|sign[- ]?up|newsletter|mailing list|in your inbox|to your (?:e-?mail|inbox)|get more stuff like this"
        r"|register for free|create (?:a|an|your) (?:free )?account|already a subscriber|log ?in to continue)\b", 250),

@@ -1,0 +1,93 @@
+"""Segmentation: what is body, what is not, and the offsets."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from copydesk.model import Extracted
+from copydesk.segment import segment, split_sentences
+from copydesk.segment.embeds import find_posts
+from copydesk.segment.rules import classify
+
+
+def _article(*paragraphs: str):
+    return segment(Extracted(id="x", input="t", record=None, raw_hash="h", meta={}, paragraphs=tuple(paragraphs)))
+
+
+def test_sentences_respect_abbreviations_and_quotes():
+    text = ('Mr. Smith met Dr. Jones in the U.S. capital on Monday. "We will act," he said. '
+            "Prices rose 2.5% in Jan. last year! Was it enough? J. R. Ewing declined to comment.")
+    spans = split_sentences(text)
+    got = [text[s:e] for s, e in spans]
+    assert got == [
+        "Mr. Smith met Dr. Jones in the U.S. capital on Monday.",
+        '"We will act," he said.',
+        "Prices rose 2.5% in Jan. last year!",
+        "Was it enough?",
+        "J. R. Ewing declined to comment.",
+    ]
+
+
+def test_sentence_after_closing_curly_quote():
+    text = "He called it “a disgrace.” The minister resigned."
+    assert [text[s:e] for s, e in split_sentences(text)] == ["He called it “a disgrace.”", "The minister resigned."]
+
+
+def test_long_paragraph_about_cookies_is_body():
+    para = ("The bakery's owner said sales of cookies had doubled since the website launched, and that the policy "
+            "of accepting online orders had changed the business. " * 3)
+    assert classify(para) is None
+    a = _article(para.strip(), "Read more: Bakery boom")
+    assert a.text == para.strip()  # paragraphs are whitespace-normalised
+    assert [r.kind for r in a.removed] == ["boilerplate"]
+
+
+def test_share_bar_and_newsletter_are_boilerplate():
+    for p in ("Share on Facebook | Twitter | Email", "Sign up for our free newsletter today",
+              "Advertisement", "© 2024 Example Media. All rights reserved."):
+        rule = classify(p)
+        assert rule is not None and rule.kind == "boilerplate", p
+
+
+def test_caption_label_takes_next_paragraph_only():
+    a = _article("First body paragraph here.", "Image caption,", "Firefighters at the scene",
+                 "Second body paragraph here.")
+    assert a.text == "First body paragraph here.\n\nSecond body paragraph here."
+    assert [r.kind for r in a.removed] == ["caption", "caption"]
+
+
+def test_short_tweet_does_not_swallow_body():
+    paras = ["The mayor spoke to reporters on Friday.", "Stay safe everyone https://t.co/abc123",
+             "— City Hall (@cityhall) March 3, 2024", "The council meets again next week."]
+    embeds, used = find_posts(paras)
+    assert used == {1, 2}
+    assert embeds[0].text == "Stay safe everyone" and embeds[0].url == "https://t.co/abc123"
+    assert embeds[0].published == "2024-03-03"
+
+
+paragraph = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=200)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(paragraph, min_size=1, max_size=8))
+def test_offsets_are_consistent(paras):
+    from copydesk.textutil import clean_line
+
+    paras = [clean_line(p) for p in paras]
+    paras = [p for p in paras if p]
+    if not paras:
+        return
+    a = _article(*paras)
+    prev = 0
+    for s, e in a.paragraphs:
+        assert prev <= s < e <= len(a.text)
+        prev = e
+    prev = 0
+    for s, e in a.sentences:
+        assert prev <= s < e <= len(a.text)
+        assert a.text[s:e].strip()
+        prev = e
+    # every input paragraph is either in the body or listed as removed
+    removed = [r.text for r in a.removed]
+    for p in paras:
+        assert p in a.text or p in removed
