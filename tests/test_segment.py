@@ -91,3 +91,17 @@ def test_offsets_are_consistent(paras):
     removed = [r.text for r in a.removed]
     for p in paras:
         assert p in a.text or p in removed
+
+
+def test_no_ecbplus_body_paragraph_is_taken_for_boilerplate(shared):
+    """ECB+ holds clean article bodies (15k paragraphs): the rules must leave every one alone."""
+    import json
+
+    wrong = []
+    with (shared / "data" / "ecbplus" / "ecbplus.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            for para in json.loads(line)["text"].split("\n"):
+                rule = classify(para.strip()) if para.strip() else None
+                if rule is not None:
+                    wrong.append((rule.name, para))
+    assert wrong == []

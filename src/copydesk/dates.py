@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
@@ -18,6 +19,7 @@ DATE_RE = (
 _DATE_ONLY = re.compile(rf"^\s*{DATE_RE}\s*$", re.I)
 
 
+@lru_cache(maxsize=4096)
 def normalize_date(value: str | None) -> str | None:
     """An ISO 8601 form of ``value`` (``YYYY-MM-DD`` or a full timestamp), or the
     stripped original when it cannot be parsed; None for empty input."""

@@ -12,6 +12,8 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
 
 def clean_line(text: str) -> str:
     """NFC, zero-width characters dropped, runs of spaces folded, ends stripped."""
+    if text.isascii():
+        return " ".join(text.split()) if ("  " in text or "\t" in text) else text.strip()
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
     return _WS.sub(" ", text).strip()
 

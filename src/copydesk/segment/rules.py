@@ -16,10 +16,12 @@ class Rule:
     kind: str
     pattern: re.Pattern[str]
     max_chars: int
+    #: cheap pre-check: the lower-cased paragraph must contain one of these to be tried
+    needles: tuple[str, ...] = ()
 
 
-def _r(name: str, kind: str, pattern: str, max_chars: int) -> Rule:
-    return Rule(name, kind, re.compile(pattern, re.I), max_chars)
+def _r(name: str, kind: str, pattern: str, max_chars: int, needles: tuple[str, ...] = ()) -> Rule:
+    return Rule(name, kind, re.compile(pattern, re.I), max_chars, needles)
 
 
 _SOCIAL = r"(?:share|tweet|email|e-mail|facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|copy link|print|messenger|telegram|flipboard|comments?)"
@@ -34,10 +36,15 @@ RULES: tuple[Rule, ...] = (
        r"\b(?:we|this (?:web)?site|our (?:web)?site|(?:web)?site)\s+(?:uses?|is using)\s+cookies"
        r"|\bcookie (?:policy|settings|preferences|consent|notice|banner)|\b(?:accept|reject|manage|allow)(?: all)? cookies"
        r"|\bby continuing to (?:browse|use) (?:this|our|the) (?:web)?site"
-       r"|\bimprove your (?:browsing )?experience\b.*\b(?:opt[- ]out|cookies)", 400),
+       r"|\bimprove your (?:browsing )?experience\b.*\b(?:opt[- ]out|cookies)", 400,
+       ("cookie", "by continuing")),
     _r("subscribe", "boilerplate",
-       r"\b(?:subscribe|sign[- ]?up|newsletter|mailing list|in your inbox|to your (?:e-?mail|inbox)|get more stuff like this"
-       r"|register for free|create (?:a|an|your) (?:free )?account|already a subscriber|log ?in to continue)\b", 250),
+       r"^(?:subscribe|sign[- ]?up|register|join|get|receive|never miss)\b.{0,80}\b(?:newsletter|inbox|updates|e-?mails?|alerts|"
+       r"free|today|now|our)\b|\b(?:subscribe|sign[- ]?up)\s+(?:to|for)\s+(?:our|the|my)\b|\bour (?:daily |weekly |free )?newsletters?\b"
+       r"|\bmailing list\b|\bin(?:to)? your inbox\b|\bto your (?:e-?mail )?inbox\b|\bget more stuff like this\b"
+       r"|\balready a subscriber\b|\blog ?in to continue\b|\bcreate (?:a|an|your) (?:free )?account\b", 250,
+       ("subscri", "sign", "newsletter", "mailing", "inbox", "stuff like this", "register", "account", "log", "join",
+        "never miss", "receive")),
     _r("status", "boilerplate",
        r"^(?:thank you for (?:subscribing|signing up|reading)|thanks for (?:subscribing|signing up|reading)"
        r"|something went wrong|please try again(?: later)?|oops\b.*|loading(?:\.\.\.|…)?|advertisement|advert"
@@ -50,7 +57,13 @@ RULES: tuple[Rule, ...] = (
     _r("image-credit", "credit",
        r"^\(?(?:image|photo|picture|photograph|video|media)\s*(?:source|credit|copyright)s?\s*[:,]|"
        r"^\(?(?:photo|picture|photograph|credit|image)s?(?: by)?\s*:\s", 200),
-    _r("agency-credit", "credit", rf"(?:^|/|\bvia\s|\(|\bphoto(?:graph)?:?\s)\s*{_AGENCIES}[^.]{{0,40}}\)?\.?$", 160),
+    # case-sensitive on purpose: agency names are proper nouns ("PA", not "Pa" of "Parliament")
+    Rule("agency-credit", "credit",
+         re.compile(rf"(?:^|/|\bvia\s|\()\s*{_AGENCIES}\b(?:\s*(?:/\s*[A-Z][\w .'-]{{0,30}}|Photo|Pool|Wire|Images))*"
+                    r"\s*\)?\.?$"), 160,
+         ("getty", "reuters", "afp", "ap", "epa", "shutterstock", "alamy", "pa", "bloomberg", "anadolu", "sopa",
+          "nurphoto", "lightrocket", "xinhua", "tass", "sputnik", "anp", "dpa")),
+
 )
 
 #: a paragraph that is only this label makes the next paragraph a caption
@@ -60,7 +73,14 @@ CAPTION_MAX = 400
 
 def classify(paragraph: str) -> Rule | None:
     """The first rule that says ``paragraph`` is not body text, or None."""
+    lowered = None
     for rule in RULES:
-        if len(paragraph) <= rule.max_chars and rule.pattern.search(paragraph):
+        if len(paragraph) > rule.max_chars:
+            continue
+        if rule.needles:
+            lowered = lowered if lowered is not None else paragraph.lower()
+            if not any(n in lowered for n in rule.needles):
+                continue
+        if rule.pattern.search(paragraph):
             return rule
     return None
