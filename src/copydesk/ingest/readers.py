@@ -34,6 +34,8 @@ def read_json(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    except RecursionError as exc:  # e.g. "[[[[...": json.loads recurses; it must not stop the run
+        raise FormatError("malformed JSON: nested too deeply") from exc
     stem = _stem(path)
     if isinstance(data, list):
         yield from _json_list(data, stem, name)
@@ -67,6 +69,9 @@ def read_jsonl_stream(stream: TextIO, stem: str, name: str, settings: IngestSett
         except json.JSONDecodeError as exc:
             yield FormatError(f"malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}", input=name, record=where)
             continue
+        except RecursionError:  # a line of "[[[[...": an error for this line, the rest is still read
+            yield FormatError("malformed JSON: nested too deeply", input=name, record=where)
+            continue
         try:
             yield from_mapping(obj, default_id=f"{stem}-{lineno}", input=name, record=where)
         except InputError as exc:
@@ -92,8 +97,11 @@ def read_warc(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
             size = os.fstat(fh.fileno()).st_size
             records = ArchiveIterator(fh, arc2warc=True)
             for rec in records:
-                if not rec.rec_type:  # warcio yields a header-less record for a half-written one
-                    raise EOFError("a record without a WARC-Type header (cut off?)")
+                # warcio yields a record for a half-written header block (a WARC-Type cut to
+                # "r", no Content-Length) instead of failing: that is a truncated file.
+                if rec.format == "warc" and (rec.rec_type not in _WARC_TYPES
+                                             or not (rec.rec_headers.get_header("Content-Length") or "").isdigit()):
+                    raise EOFError(f"an incomplete record header (WARC-Type {rec.rec_type!r})")
                 ctype = (rec.http_headers.get_header("Content-Type") if rec.http_headers else None) or (
                     rec.rec_headers.get_header("Content-Type") or "")
                 if (rec.rec_type not in ("response", "resource", "conversion")
@@ -135,8 +143,12 @@ def read_warc(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
         reason = "truncated or corrupt WARC" if n else "not a readable WARC file"
         yield FormatError(f"{reason} ({type(exc).__name__}: {exc})", input=name,
                           record=f"after record {n}" if n else None)
+        return  # one error per broken file: not also "holds no HTML" below
     if n == 0:
         yield FormatError("WARC file holds no HTML or text responses", input=name)
+
+
+_WARC_TYPES = ("warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion", "continuation")
 
 
 def _missing_bytes(rec) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 import xxhash
@@ -29,10 +30,20 @@ def raw_hash(id: str, fmt: str, content: str, meta: Mapping[str, Any]) -> str:
     return h.hexdigest()
 
 
+#: lone UTF-16 surrogates: JSON may spell them ("\\ud800"), but no UTF-8 text can hold
+#: them, so the store's write would fail with UnicodeEncodeError and stop the whole run
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def make_record(
     id: str, *, input: str, record: str | None, fmt: str, content: str, meta: Mapping[str, Any] | None = None
 ) -> RawRecord:
-    meta = {k: v for k, v in (meta or {}).items() if v is not None}
+    meta = {k: _no_surrogates(v) for k, v in (meta or {}).items() if v is not None}
+    id, content = _no_surrogates(id), _no_surrogates(content)
     if not content or not content.strip():
         raise EmptyInputError("no article text", input=input, record=record)
     return RawRecord(

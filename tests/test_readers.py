@@ -1,0 +1,370 @@
+"""Ingestion: every input format, files and directories, stdin, and the metadata
+that records carry through to the stored Article.
+
+Every test builds real input files in ``tmp_path`` and runs the real pipeline.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+import copydesk
+from copydesk.cli import cli
+
+P1 = "Officials confirmed on Tuesday that the harbour bridge would reopen next month after long repairs."
+P2 = ("The work cost far more than expected, according to the city's transport department, "
+      "which said the delays were caused by a wet winter.")
+BODY = f"{P1}\n\n{P2}"
+
+
+def body(tag: str) -> str:
+    """A two-paragraph article body, unique per ``tag`` so no two articles are duplicates."""
+    return (f"Reporters in {tag} confirmed on Tuesday that the harbour bridge would reopen next month.\n\n"
+            f"The {tag} repairs cost far more than expected, according to the transport department.")
+
+
+def html_page(title: str, text: str, *, author: str | None = None) -> str:
+    paras = "".join(f"<p>{p}</p>" for p in text.split("\n\n"))
+    meta = f'<meta name="author" content="{author}">' if author else ""
+    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title>{meta}</head>"
+            f"<body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{paras}</article></body></html>")
+
+
+def write_warc(path: Path, pages: list[tuple[str, str]], *, gz: bool, extra: bool = True) -> None:
+    """A real WARC: a warcinfo record, and per page a request and an HTML response record;
+    with ``extra``, also a PNG response (not an article) that the reader must skip."""
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=gz)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "copydesk-tests"}))
+        for url, html in pages:
+            req = StatusAndHeaders("GET / HTTP/1.1", [("Host", "example.com")], is_http_request=True)
+            writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b""), http_headers=req))
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode("utf-8")),
+                                                          http_headers=headers))
+        if extra:
+            png = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                "https://example.com/logo.png", "response", payload=io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+                http_headers=png))
+
+
+def stored(db: Path) -> dict[str, copydesk.Article]:
+    with copydesk.open_store(db) as store:
+        return {a.id: a for a in store.articles()}
+
+
+def errors_of(db: Path) -> list[copydesk.ErrorRecord]:
+    with copydesk.open_store(db) as store:
+        return store.errors()
+
+
+# -- single formats ---------------------------------------------------------------------
+
+
+def test_text_file_id_is_its_stem(tmp_path: Path):
+    src = tmp_path / "harbour-bridge.txt"
+    src.write_text("Harbour bridge to reopen\n\n" + BODY, encoding="utf-8")
+    db = tmp_path / "c.db"
+    report = copydesk.analyze([src], db=db)
+    assert report.errors == ()
+    with copydesk.open_store(db) as store:
+        art = store.article("harbour-bridge")
+    assert art.text == f"{P1}\n\n{P2}"
+    assert art.title == "Harbour bridge to reopen"
+    assert art.input == str(src)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".htm"])
+def test_html_file(tmp_path: Path, suffix: str):
+    src = tmp_path / f"page{suffix}"
+    src.write_text(html_page("Harbour bridge to reopen next month", BODY, author="Clark Kent"), encoding="utf-8")
+    db = tmp_path / "c.db"
+    copydesk.analyze([src], db=db)
+    with copydesk.open_store(db) as store:
+        art = store.article("page")
+    assert P1 in art.text and P2 in art.text
+    assert "Home" not in art.text  # navigation is not article text
+    assert art.title == "Harbour bridge to reopen next month"
+    assert art.byline == "Clark Kent"
+    assert errors_of(db) == []
+
+
+def test_json_object_carries_id_and_metadata(tmp_path: Path):
+    src = tmp_path / "one.json"
+    src.write_text(json.dumps({
+        "id": "planet-001", "source": "Daily Planet", "url": "https://planet.example/bridge",
+        "title": "Bridge to reopen", "published": "2024-03-05T10:00:00Z", "byline": "Lois Lane", "text": BODY,
+    }), encoding="utf-8")
+    db = tmp_path / "c.db"
+    copydesk.analyze([src], db=db)
+    with copydesk.open_store(db) as store:
+        art = store.article("planet-001")  # the record's id, not the file stem
+        assert store.count_articles() == 1
+    assert art.source == "Daily Planet"
+    assert art.url == "https://planet.example/bridge"
+    assert art.title == "Bridge to reopen"
+    assert art.published is not None and art.published.startswith("2024-03-05T10:00")
+    assert art.byline == "Lois Lane"
+    assert art.text == f"{P1}\n\n{P2}"
+    assert art.input == str(src)
+
+
+def test_json_html_field_is_extracted_as_html(tmp_path: Path):
+    src = tmp_path / "one.json"
+    src.write_text(json.dumps({"id": "h1", "source": "Wire", "html": html_page("Bridge to reopen", BODY)}),
+                   encoding="utf-8")
+    db = tmp_path / "c.db"
+    copydesk.analyze([src], db=db)
+    art = stored(db)["h1"]
+    assert P1 in art.text and "<p>" not in art.text
+    assert art.source == "Wire"  # the record's own metadata wins over the page's
+
+
+def test_json_list_with_and_without_ids(tmp_path: Path):
+    src = tmp_path / "batch.json"
+    src.write_text(json.dumps([
+        {"id": "first", "text": body("Lisbon"), "title": "Lisbon"},
+        {"text": body("Oslo"), "headline": "Oslo", "author": ["Ann Lee", "Bo Chan"]},  # aliases
+        {"id": 42, "content": body("Quito")},  # a numeric id becomes a string
+    ]), encoding="utf-8")
+    db = tmp_path / "c.db"
+    copydesk.analyze([src], db=db)
+    arts = stored(db)
+    assert set(arts) == {"first", "batch-1", "42"}
+    assert arts["batch-1"].title == "Oslo"
+    assert arts["batch-1"].byline == "Ann Lee, Bo Chan"
+    assert arts["batch-1"].record == "item 1"
+    assert "Quito" in arts["42"].text
+
+
+def test_json_articles_wrapper(tmp_path: Path):
+    src = tmp_path / "wrapped.json"
+    src.write_text(json.dumps({"articles": [{"id": "w1", "text": body("Rome")}, {"id": "w2", "text": body("Kyiv")}]}),
+                   encoding="utf-8")
+    db = tmp_path / "c.db"
+    copydesk.analyze([src], db=db)
+    assert set(stored(db)) == {"w1", "w2"}
+
+
+def test_jsonl_lines_ids_and_blank_lines(tmp_path: Path):
+    src = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": body("Accra"), "url": "https://a.example/1", "outlet": "A News"}),
+        "",  # blank lines are allowed
+        json.dumps({"text": body("Berlin"), "date": "5 March 2024"}),
+    ]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    copydesk.analyze([src], db=db)
+    arts = stored(db)
+    assert set(arts) == {"a", "feed-3"}  # no id: the file stem and the line number
+    assert arts["a"].url == "https://a.example/1"
+    assert arts["a"].source == "A News"
+    assert arts["a"].record == "line 1"
+    assert arts["feed-3"].published is not None and arts["feed-3"].published.startswith("2024-03-05")
+    assert errors_of(db) == []
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
+def test_warc_html_responses(tmp_path: Path, gz: bool):
+    src = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    write_warc(src, [("https://example.com/lisbon", html_page("Lisbon bridge", body("Lisbon"))),
+                     ("https://example.com/oslo", html_page("Oslo bridge", body("Oslo")))], gz=gz)
+    db = tmp_path / "c.db"
+    report = copydesk.analyze([src], db=db)
+    assert report.errors == ()
+    arts = stored(db)
+    # only the HTML responses are articles: not warcinfo, the requests or the PNG
+    assert set(arts) == {"crawl-1", "crawl-2"}
+    assert arts["crawl-1"].url == "https://example.com/lisbon"
+    assert arts["crawl-2"].url == "https://example.com/oslo"
+    assert "Lisbon" in arts["crawl-1"].text and "Oslo" in arts["crawl-2"].text
+    assert arts["crawl-1"].title == "Lisbon bridge"
+    assert arts["crawl-1"].published  # the WARC-Date
+    assert arts["crawl-1"].record == "record 1 (https://example.com/lisbon)"
+
+
+@pytest.mark.parametrize("name,content", [
+    ("story.txt.gz", "Gzipped headline\n\n" + BODY),
+    ("story.html.gz", html_page("Gzipped headline", BODY)),
+    ("story.json.gz", json.dumps({"id": "story", "title": "Gzipped headline", "text": BODY})),
+    ("story.jsonl.gz", json.dumps({"id": "story", "title": "Gzipped headline", "text": BODY}) + "\n"),
+])
+def test_gzipped_inputs(tmp_path: Path, name: str, content: str):
+    src = tmp_path / name
+    src.write_bytes(gzip.compress(content.encode("utf-8")))
+    db = tmp_path / "c.db"
+    report = copydesk.analyze([src], db=db)
+    assert report.errors == ()
+    art = stored(db)["story"]  # the stem drops .gz and the format suffix
+    assert art.title == "Gzipped headline"
+    assert P1 in art.text and P2 in art.text
+
+
+def test_explicit_file_of_unknown_type_is_read_as_text(tmp_path: Path):
+    src = tmp_path / "notes.md"
+    src.write_text("A headline here\n\n" + BODY, encoding="utf-8")
+    db = tmp_path / "c.db"
+    copydesk.analyze([src], db=db)
+    assert P2 in stored(db)["notes"].text
+
+
+# -- directories ------------------------------------------------------------------------
+
+
+def test_directory_is_read_recursively_skipping_hidden_and_unknown(tmp_path: Path):
+    root = tmp_path / "corpus"
+    (root / "a" / "b").mkdir(parents=True)
+    (root / ".git").mkdir()
+    (root / "top.txt").write_text("Top story\n\n" + body("Lagos"), encoding="utf-8")
+    (root / "a" / "mid.html").write_text(html_page("Mid story", body("Lima")), encoding="utf-8")
+    (root / "a" / "b" / "deep.jsonl").write_text(json.dumps({"id": "deep", "text": body("Hanoi")}) + "\n",
+                                                 encoding="utf-8")
+    (root / "a" / "b" / "more.json.gz").write_bytes(gzip.compress(json.dumps(
+        {"id": "more", "text": body("Dakar")}).encode()))
+    # hidden files and hidden directories are never read, not even reported as skipped
+    (root / ".draft.txt").write_text("Hidden\n\n" + body("Hidden"), encoding="utf-8")
+    (root / ".git" / "x.txt").write_text("Git\n\n" + body("Git"), encoding="utf-8")
+    # unknown extensions are skipped (and listed as such)
+    (root / "a" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    (root / "a" / "b" / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+
+    db = tmp_path / "c.db"
+    with copydesk.open_store(db) as store:
+        res = copydesk.ingest([root], store)
+    assert res.errors == 0
+    assert res.added == 4
+    assert sorted(Path(p).name for p in res.skipped_files) == ["photo.png", "table.csv"]
+    assert set(stored(db)) == {"top", "mid", "deep", "more"}
+    assert errors_of(db) == []
+
+
+def test_directory_of_nothing_readable_is_an_error(tmp_path: Path):
+    root = tmp_path / "empty-corpus"
+    root.mkdir()
+    (root / "readme.pdf").write_bytes(b"%PDF-1.4 not an article")
+    report = copydesk.analyze([root], db=tmp_path / "c.db")
+    assert len(report.errors) == 1
+    assert report.errors[0].input == str(root)
+    assert "no readable files" in report.errors[0].reason
+
+
+def test_missing_path_is_an_error_naming_it(tmp_path: Path):
+    good = tmp_path / "good.txt"
+    good.write_text("Headline\n\n" + BODY, encoding="utf-8")
+    missing = tmp_path / "nope.txt"
+    report = copydesk.analyze([good, missing], db=tmp_path / "c.db")
+    assert [a.id for a in report.articles] == ["good"]
+    assert [(e.input, e.reason) for e in report.errors] == [(str(missing), "no such file or directory")]
+
+
+# -- stdin ------------------------------------------------------------------------------
+
+
+def _stdin_jsonl() -> str:
+    return "".join(json.dumps(r) + "\n" for r in [
+        {"id": "in-1", "title": "From stdin", "source": "Pipe Times", "text": body("Cairo")},
+        {"text": body("Delhi")},
+    ])
+
+
+def test_stdin_jsonl_through_the_api(tmp_path: Path):
+    db = tmp_path / "c.db"
+    with copydesk.open_store(db) as store:
+        res = copydesk.ingest(["-"], store, stdin=io.StringIO(_stdin_jsonl()))
+    assert (res.added, res.errors) == (2, 0)
+    arts = stored(db)
+    assert set(arts) == {"in-1", "stdin-2"}
+    assert arts["in-1"].source == "Pipe Times"
+    assert arts["in-1"].input == "-"
+    assert arts["stdin-2"].record == "line 2"
+
+
+def test_stdin_jsonl_through_the_cli(tmp_path: Path):
+    db = tmp_path / "c.db"
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(cli, ["analyze", "-", "--db", str(db), "--out", str(out), "-q"],
+                                input=_stdin_jsonl())
+    assert result.exit_code == 0, result.output
+    assert set(stored(db)) == {"in-1", "stdin-2"}
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert {a["id"] for a in report["articles"]} == {"in-1", "stdin-2"}
+    assert report["errors"] == []
+
+
+def test_files_and_stdin_together(tmp_path: Path):
+    src = tmp_path / "file.txt"
+    src.write_text("File story\n\n" + body("Tunis"), encoding="utf-8")
+    report = copydesk.analyze([src, "-"], db=tmp_path / "c.db", stdin=io.StringIO(_stdin_jsonl()))
+    assert {a.id for a in report.articles} == {"file", "in-1", "stdin-2"}
+
+
+# -- encodings that are not errors ------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_western_single_byte_text_is_decoded_not_an_error(tmp_path: Path, encoding: str):
+    text = ("Le café est très bon\n\n"
+            "Le café du coin sert une crème brûlée très appréciée. Ça va, señor? Déjà vu, naïve façade.\n\n"
+            "Les habitués disent que le garçon connaît déjà leur commande préférée.")
+    src = tmp_path / "cafe.txt"
+    src.write_bytes(text.encode(encoding))
+    db = tmp_path / "c.db"
+    report = copydesk.analyze([src], db=db)
+    assert report.errors == ()
+    art = stored(db)["cafe"]
+    assert art.title == "Le café est très bon"
+    assert "crème brûlée très appréciée. Ça va, señor? Déjà vu, naïve façade." in art.text
+    assert "connaît déjà leur commande préférée" in art.text
+
+
+def test_html_meta_charset_is_honoured(tmp_path: Path):
+    page = html_page("Grüße aus München", "Die Brücke über die Isar wird nächsten Monat wieder geöffnet, "
+                     "sagte die Stadtverwaltung am Dienstag.\n\nDie Reparaturen waren teurer als erwartet.")
+    page = page.replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+    src = tmp_path / "muenchen.html"
+    src.write_bytes(page.encode("cp1252"))
+    db = tmp_path / "c.db"
+    copydesk.analyze([src], db=db)
+    art = stored(db)["muenchen"]
+    assert "Die Brücke über die Isar wird nächsten Monat" in art.text
+    assert art.title == "Grüße aus München"
+
+
+def test_utf8_bom_and_utf16_are_decoded(tmp_path: Path):
+    a = tmp_path / "bom.txt"
+    a.write_bytes(("Naïve headline\n\n" + BODY).encode("utf-8-sig"))
+    b = tmp_path / "wide.txt"
+    b.write_bytes(("Wide headline\n\n" + body("Zürich")).encode("utf-16"))
+    db = tmp_path / "c.db"
+    report = copydesk.analyze([a, b], db=db)
+    assert report.errors == ()
+    arts = stored(db)
+    assert arts["bom"].title == "Naïve headline"
+    assert "Zürich" in arts["wide"].text
+
+
+def test_lone_surrogate_in_json_is_replaced_not_fatal(tmp_path: Path):
+    """JSON may escape a lone surrogate ("\\ud800"); no UTF-8 store can hold one, and it
+    used to stop the whole run with UnicodeEncodeError when the batch was written."""
+    src = tmp_path / "feed.jsonl"
+    src.write_text(
+        json.dumps({"id": "ok", "text": body("Lisbon")}) + "\n"
+        + '{"id": "odd", "title": "Odd \\udc80 title", "text": "Broken \\ud800 escape in an article about the harbour bridge."}\n',
+        encoding="utf-8")
+    db = tmp_path / "c.db"
+    report = copydesk.analyze([src], db=db)
+    assert report.errors == ()
+    arts = stored(db)
+    assert set(arts) == {"ok", "odd"}
+    assert arts["odd"].text == "Broken \ufffd escape in an article about the harbour bridge."
+    assert arts["odd"].title == "Odd \ufffd title"
