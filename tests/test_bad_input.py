@@ -342,10 +342,6 @@ def test_fixed_file_error_disappears_on_rerun(tmp_path: Path):
         assert {a.id for a in store.articles()} == GOOD_IDS | {"story"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in ingest/step.py + store/step.py: ReadStep drops records the store already holds "
-    "unchanged before WriteStep sees them, and WriteStep clears the errors only of inputs it "
-    "sees, so an input whose remaining records are all unchanged keeps its stale errors"))
 def test_fixed_line_error_disappears_when_the_rest_is_unchanged(tmp_path: Path):
     """A JSONL file with one bad line: deleting the bad line leaves only records the store
     already holds unchanged, and the old error must still go away."""
@@ -358,4 +354,18 @@ def test_fixed_line_error_disappears_when_the_rest_is_unchanged(tmp_path: Path):
     src.write_text(good, encoding="utf-8")
     copydesk.analyze([src], db=db)
     with copydesk.open_store(db) as store:
+        assert store.errors() == []
+
+
+def test_directory_error_disappears_once_the_directory_has_articles(tmp_path: Path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "notes.xyz").write_text("not an article format")
+    db = tmp_path / "dir.db"
+    with copydesk.open_store(db) as store:
+        copydesk.ingest([folder], store)
+        assert [e.reason for e in store.errors()] == [
+            "directory holds no readable files (.txt, .html, .json, .jsonl, .warc, optionally .gz)"]
+        (folder / "story.txt").write_text("Headline here\n\nA body paragraph that is long enough to be an article.")
+        copydesk.ingest([folder], store)
         assert store.errors() == []

@@ -13,7 +13,7 @@ from .config import Settings, load_settings
 from .engines import LocalEngine
 from .extract.step import ExtractStep
 from .ingest.step import ReadStep
-from .model import Article, RunStats
+from .model import ErrorRecord, RunStats
 from .pipeline import Context, Pipeline, Progress, _no_progress
 from .relate import duplicate_relations
 from .report import Report
@@ -55,7 +55,7 @@ def ingest(
     engine = LocalEngine(workers=workers)
     errors = 0
     for item in pipeline.run([], ctx, engine=engine):
-        if not isinstance(item, Article):
+        if isinstance(item, ErrorRecord):
             errors += 1
     counts = stats.counts
     stats.counts["ingest_errors"] = errors

@@ -52,6 +52,15 @@ class RawRecord(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class InputMark(_Record):
+    """Flows through the pipeline when reading of an input (a path as named, or a
+    file in it) starts, so the store can replace that input's earlier errors even
+    when every record of it is unchanged and skipped."""
+
+    input: str
+
+
+@dataclass(frozen=True, slots=True)
 class Removed(_Record):
     """Text taken out of an article's body, and why (boilerplate, caption, ...)."""
 
@@ -239,6 +248,6 @@ class RunStats:
 
 
 __all__ = [
-    "Article", "BriefSentence", "Change", "Embed", "Entity", "ErrorRecord", "Extracted", "Fact", "Passage",
+    "Article", "BriefSentence", "Change", "Embed", "Entity", "ErrorRecord", "Extracted", "InputMark", "Fact", "Passage",
     "RawRecord", "Relation", "Removed", "RunStats", "Span", "Story", "TimelineEntry", "TreeEdge",
 ]

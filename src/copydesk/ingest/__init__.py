@@ -8,7 +8,7 @@ from typing import Iterable, Iterator, TextIO
 
 from ..config import IngestSettings
 from ..errors import FormatError, InputError
-from ..model import RawRecord
+from ..model import InputMark, RawRecord
 from .files import walk
 from .readers import READERS, Item, read_jsonl_stream
 
@@ -37,6 +37,7 @@ def read_inputs(
 
 
 def _read_one(raw: str, settings: IngestSettings, stdin: TextIO | None, skipped: list[str] | None) -> Iterator[Item]:
+    yield InputMark(raw)
     if raw == "-":
         yield from read_jsonl_stream(stdin or sys.stdin, "stdin", "-", settings)
         return
@@ -52,6 +53,8 @@ def _read_one(raw: str, settings: IngestSettings, stdin: TextIO | None, skipped:
                 skipped.append(name)
             continue
         found = True
+        if name != raw:
+            yield InputMark(name)
         try:
             for item in READERS[fmt](file, name, settings):
                 yield item

@@ -11,11 +11,11 @@ from typing import Callable, Iterator, TextIO
 
 from ..config import IngestSettings
 from ..errors import FormatError, InputError, TooLargeError
-from ..model import RawRecord
+from ..model import InputMark, RawRecord
 from .files import decode, read_bytes
 from .records import from_mapping, make_record
 
-Item = RawRecord | InputError
+Item = RawRecord | InputError | InputMark
 
 
 def read_text(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
 from ..errors import InputError
-from ..model import ErrorRecord, RawRecord
+from ..model import ErrorRecord, InputMark, RawRecord
 from ..pipeline import Context
 from . import read_inputs
 
@@ -26,6 +26,9 @@ class ReadStep:
     def run(self, items: Iterable[Any], ctx: Context) -> Iterator[Any]:
         pending: list[RawRecord] = []
         for item in read_inputs(self.paths, ctx.settings.ingest, stdin=self.stdin, skipped=self.skipped_files):
+            if isinstance(item, InputMark):
+                yield item
+                continue
             if isinstance(item, InputError):
                 ctx.stats.count("errors")
                 yield ErrorRecord(item.input, item.record, item.reason, item.kind)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
-from ..model import Article, ErrorRecord
+from ..model import Article, ErrorRecord, InputMark
 from ..pipeline import Context
 
 
@@ -28,10 +28,11 @@ class WriteStep:
             clear.clear()
 
         for item in items:
-            inp = getattr(item, "input", None)
-            if inp and inp not in inputs_seen:
-                inputs_seen.add(inp)
-                clear.append(inp)  # errors of an input that is read again are replaced
+            if isinstance(item, InputMark):
+                if item.input not in inputs_seen:
+                    inputs_seen.add(item.input)
+                    clear.append(item.input)  # errors of an input that is read again are replaced
+                continue
             if isinstance(item, Article):
                 articles.append(item)
             elif isinstance(item, ErrorRecord):
