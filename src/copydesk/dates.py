@@ -19,6 +19,15 @@ DATE_RE = (
 _DATE_ONLY = re.compile(rf"^\s*{DATE_RE}\s*$", re.I)
 
 
+#: UTC offsets (seconds) of the zone abbreviations common in English-language news
+_TZ_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800,
+    "MSK": 10800, "IST": 19800, "JST": 32400, "AEST": 36000, "AEDT": 39600,
+    "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "MST": -25200, "MDT": -21600,
+    "PST": -28800, "PDT": -25200, "ET": -18000, "PT": -28800,
+}
+
+
 @lru_cache(maxsize=4096)
 def normalize_date(value: str | None) -> str | None:
     """An ISO 8601 form of ``value`` (``YYYY-MM-DD`` or a full timestamp), or the
@@ -37,9 +46,13 @@ def normalize_date(value: str | None) -> str | None:
         pass
     from dateutil import parser
 
+    import warnings
+
     try:
         default = datetime(1, 1, 1)
-        parsed = parser.parse(value, default=default, fuzzy=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = parser.parse(value, default=default, fuzzy=False, tzinfos=_TZ_ABBREVIATIONS)
     except (ValueError, OverflowError, parser.ParserError):
         return value
     if parsed.year == 1:

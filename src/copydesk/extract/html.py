@@ -69,19 +69,17 @@ def published_from_tree(tree) -> str | None:
 
 def extract_html(rec: RawRecord) -> Extracted:
     import trafilatura
-    from lxml import html as lxml_html
 
-    content = rec.content
-    try:
-        tree = lxml_html.fromstring(content.encode("utf-8", "surrogatepass") if content.lstrip().startswith("<?xml")
-                                    else content)
-    except Exception as exc:  # lxml raises several unrelated types for junk input
-        raise FormatError(f"cannot parse HTML ({type(exc).__name__}: {exc})") from exc
+    # trafilatura's own loader: comments and processing instructions removed (lxml's default
+    # parser keeps comments, and trafilatura then silently drops body text around them)
+    tree = trafilatura.load_html(rec.content)
+    if tree is None:
+        raise FormatError("cannot parse HTML")
     embeds = _embeds_from_tree(tree)
     declared_date = published_from_tree(tree)
     doc = trafilatura.bare_extraction(
         tree, url=rec.meta.get("url"), with_metadata=True, include_comments=False,
-        include_tables=False, deduplicate=False,
+        include_tables=True, deduplicate=False,
     )
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
