@@ -34,23 +34,29 @@ def test_report_contract(demo_report):
                           "facts", "brief"}
     assert set(d["errors"][0]) >= {"input", "record", "reason"}
     stages = list(d["stats"]["timings"])
-    order = ["ingest", "extract", "segment", "store", "relate", "stories", "report"]
+    order = ["ingest", "extract", "segment", "store", "fingerprint", "candidates", "embed", "align", "relate", "stories",
+             "report"]
     assert [s for s in order if s in stages] == stages
 
 
 def test_demo_exact_duplicates(demo_report):
     dups = [r for r in demo_report.relations if r.type == "duplicate"]
+    assert all(r.via is None for r in demo_report.relations)
     assert {(r.original, r.derived) for r in dups} == {
         ("riverside-gazette-original", "wire-copy"), ("riverside-gazette-original", "aggregator-dupe")}
     arts = {a.id: a for a in demo_report.articles}
     for r in dups:
         assert r.share == 1.0 and r.direction_confidence >= 0.8
-        assert "published first" in r.evidence[0]
+        assert any("published first" in e for e in r.evidence)
         (p,) = r.passages
         assert p.derived == (0, len(arts[r.derived].text)) and p.kind == "verbatim"
         assert arts[r.original].text == arts[r.derived].text
+    others = {(r.original, r.derived): r.type for r in demo_report.relations if r.type != "duplicate"}
+    assert others == {("riverside-gazette-original", "valley-daily-rewrite"): "rewrite",
+                      ("riverside-gazette-original", "coastline-news-partial"): "partial"}
     story = next(s for s in demo_report.stories if "wire-copy" in s.articles)
-    assert set(story.articles) == {"riverside-gazette-original", "wire-copy", "aggregator-dupe"}
+    assert set(story.articles) == {"riverside-gazette-original", "wire-copy", "aggregator-dupe",
+                                   "valley-daily-rewrite", "coastline-news-partial"}
     assert story.originals == ("riverside-gazette-original",)
     assert {(t.article, t.parent) for t in story.tree} >= {("wire-copy", "riverside-gazette-original")}
     assert story.timeline[0].article == "riverside-gazette-original"

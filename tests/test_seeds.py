@@ -83,8 +83,37 @@ def test_offsets_cover_the_text(seeds_report):
         joined = "\n\n".join(a.text[s:e] for s, e in a.paragraphs)
         assert joined == a.text
 
-def test_seeds_have_no_exact_duplicates(seeds_report):
-    assert seeds_report.relations == ()
-    assert len(seeds_report.stories) == 3
+def test_rewrite_relation_between_000_and_001(seeds_report):
+    """The issue's acceptance: 001 is a rewrite of 000 with passages, direction and changes."""
+    arts = {a.id[:3]: a for a in seeds_report.articles}
+    (rel,) = seeds_report.relations
+    assert (rel.original[:3], rel.derived[:3]) == ("000", "001")
+    assert rel.type == "rewrite" and rel.via is None
+    assert rel.share >= 0.8
+    assert rel.direction_confidence >= 0.7
+    kinds = {p.kind for p in rel.passages}
+    assert {"verbatim", "paraphrase"} <= kinds
+    derived = arts["001"].text
+    covered = set()
+    for p in rel.passages:
+        covered.update(range(*p.derived))
+        o = arts["000"].text[p.original[0]:p.original[1]]
+        assert o.strip() and derived[p.derived[0]:p.derived[1]].strip()
+    body_chars = sum(e - s for s, e in arts["001"].paragraphs)
+    assert len(covered) / body_chars >= 0.8
+    hedge = [c for c in rel.changes if c.kind == "hedge"]
+    assert any(c.original_text == "direct" and c.derived_text == "" for c in hedge), rel.changes
+    assert any(c.kind == "spelling" and (c.original_text, c.derived_text) == ("defence", "defense")
+               for c in rel.changes)
+    for c in rel.changes:
+        if c.kind not in ("dropped",):
+            assert derived[c.derived[0]:c.derived[1]] == c.derived_text
+    evidence = " ".join(rel.evidence)
+    assert "pasted social posts" in evidence and "Americanises" in evidence
+
+
+def test_independent_report_is_no_relation(seeds_report):
+    for rel in seeds_report.relations:
+        assert not {rel.original[:3], rel.derived[:3]} & {"004"}
     assert seeds_report.errors == ()
     assert len({a.id for a in seeds_report.articles}) == 3

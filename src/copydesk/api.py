@@ -15,7 +15,7 @@ from .extract.step import ExtractStep
 from .ingest.step import ReadStep
 from .model import ErrorRecord, RunStats
 from .pipeline import Context, Pipeline, Progress, _no_progress
-from .relate import duplicate_relations
+from .relate.engine import ReuseEngine, relations_from_pairs
 from .report import Report
 from .segment.step import SegmentStep
 from .store import SQLiteStore, open_store
@@ -66,22 +66,25 @@ def ingest(
     )
 
 
-def relate(store: SQLiteStore, stats: RunStats | None = None) -> None:
-    """Recompute relations and stories over everything in the store."""
+def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Settings | None = None,
+           progress: Progress = _no_progress, embedder: object | None = None) -> None:
+    """Find reuse between articles (only pairs involving new or changed articles are
+    computed), then recompute relations and stories over everything in the store."""
+    settings = settings or load_settings()
     stats = stats if stats is not None else RunStats()
+    engine = ReuseEngine(settings.reuse, stats=stats, progress=progress, embedder=embedder)
+    new = engine.fingerprint(store)
+    pairs = engine.candidates(store, new)
+    aligned = engine.align(store, pairs)
+    engine.relate(store, aligned)
+    with _stage(stats, "relate"):
+        relations = relations_from_pairs(store.related_pairs())
+        store.replace_relations(relations)
     meta = store.article_meta()
     ids = [m[0] for m in meta]
     published = {m[0]: m[3] for m in meta}
     titles = {m[0]: m[2] for m in meta}
     sources = {m[0]: m[1] for m in meta}
-    with _stage(stats, "relate"):
-        groups = store.body_groups()
-        lengths = {}
-        for group in groups:
-            for a in store.articles(group):
-                lengths[a.id] = len(a.text)
-        relations = duplicate_relations(groups, published, lengths, sources)
-        store.replace_relations(relations)
     with _stage(stats, "stories"):
         stories = group_stories(ids, relations, titles=titles, published=published, sources=sources)
         store.replace_stories(stories)
@@ -107,6 +110,7 @@ def analyze(
     """Ingest ``paths`` into the store at ``db`` and run the whole pipeline; returns the report."""
     stats = RunStats()
     with open_store(db) as store:
+        settings = settings or load_settings()
         ingest(paths, store, settings=settings, stdin=stdin, workers=workers, progress=progress, stats=stats)
-        relate(store, stats)
+        relate(store, stats, settings=settings, progress=progress)
         return build_report(store, stats)

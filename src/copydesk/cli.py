@@ -13,6 +13,7 @@ import click
 from . import __version__, api
 from .config import load_settings
 from .errors import CopydeskError
+from .relate.changes import MEANING as MEANING_KINDS
 from .store import open_store
 
 
@@ -174,7 +175,18 @@ def _print_summary(report: Any, summary: dict[str, Any], *, db: str, out: str | 
             groups.setdefault(r.original, []).append(r.derived)
         con.print(f"  exact duplicate groups: {len(groups)}")
         for orig, copies in groups.items():
-            con.print(f"    [cyan]{orig}[/cyan] (original) <- {', '.join(copies)}")
+            con.print(f"    [cyan]{escape(orig)}[/cyan] (original) <- {escape(', '.join(copies))}")
+    others = [r for r in report.relations if r.type != "duplicate"]
+    if others:
+        con.print("  reuse (original -> derived):")
+        for r in others[:30]:
+            via = f" via {escape(r.via)}" if r.via else ""
+            meaning = sorted({c.kind for c in r.changes if c.kind in MEANING_KINDS})
+            flags = f"; meaning changes: {', '.join(meaning)}" if meaning else ""
+            con.print(f"    [cyan]{escape(r.original)}[/cyan] -> {escape(r.derived)}{via}: {r.type}, "
+                      f"{r.share:.0%} taken, direction {r.direction_confidence:.0%} sure{flags}")
+        if len(others) > 30:
+            con.print(f"    ... and {len(others) - 30} more (see the report)")
     con.print(f"  stories: {summary['stories']} ({summary['multi_article_stories']} with more than one article)")
     errors = report.errors
     con.print(f"  errors: {len(errors)}" + (" (inputs that could not be used; the rest was read)" if errors else ""))

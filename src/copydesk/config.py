@@ -26,9 +26,19 @@ class ExtractSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ReuseSettings:
+    paraphrase: bool = True
+    model: str = "default"
+    paraphrase_threshold: float = 0.75
+    device: str = "auto"
+    max_sentence_df: int = 200
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
+    reuse: ReuseSettings = field(default_factory=ReuseSettings)
 
     def with_overrides(self, data: dict[str, Any], *, origin: str = "<settings>") -> "Settings":
         """A copy with ``{"section": {"key": value}}`` applied; unknown keys raise ConfigError."""
@@ -46,6 +56,8 @@ class Settings:
                 if key not in keys:
                     raise ConfigError(f"{origin}: unknown key {section}.{key} (known: {', '.join(keys)})")
                 expected = type(getattr(current, key))
+                if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                    value = float(value)
                 if expected is int and isinstance(value, bool) or not isinstance(value, expected):
                     raise ConfigError(f"{origin}: {section}.{key} must be {expected.__name__}, got {value!r}")
                 sub[key] = value

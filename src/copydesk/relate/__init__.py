@@ -1,5 +1,5 @@
-"""relate: reuse relations between articles (type, share, direction, evidence)."""
+"""relate: reuse relations between articles (type, share, direction, evidence, changes)."""
 
-from .exact import duplicate_relations, order_by_date
+from .engine import ReuseEngine, relations_from_pairs
 
-__all__ = ["duplicate_relations", "order_by_date"]
+__all__ = ["ReuseEngine", "relations_from_pairs"]

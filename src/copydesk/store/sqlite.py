@@ -54,6 +54,24 @@ MIGRATIONS: tuple[str, ...] = (
         started_at REAL NOT NULL, finished_at REAL, stats TEXT
     );
     """,
+    # v2: the reuse engine's fingerprints, candidate indexes and pairwise results
+    """
+    CREATE TABLE fingerprints (
+        article TEXT PRIMARY KEY, body_hash TEXT NOT NULL, params TEXT NOT NULL,
+        shingle_digest BLOB NOT NULL, word_digest BLOB NOT NULL, sentence_hashes BLOB NOT NULL
+    );
+    CREATE TABLE lsh_bands (band INTEGER NOT NULL, key INTEGER NOT NULL, article TEXT NOT NULL);
+    CREATE INDEX lsh_bands_key ON lsh_bands(band, key);
+    CREATE INDEX lsh_bands_article ON lsh_bands(article);
+    CREATE TABLE sentence_index (hash INTEGER NOT NULL, article TEXT NOT NULL);
+    CREATE INDEX sentence_index_hash ON sentence_index(hash);
+    CREATE INDEX sentence_index_article ON sentence_index(article);
+    CREATE TABLE pairs (
+        a TEXT NOT NULL, b TEXT NOT NULL, related INTEGER NOT NULL, data TEXT,
+        PRIMARY KEY (a, b)
+    );
+    CREATE INDEX pairs_b ON pairs(b);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -190,6 +208,61 @@ class SQLiteStore:
         for h, id in rows:
             groups.setdefault(h, []).append(id)
         return list(groups.values())
+
+    # -- reuse engine -------------------------------------------------------------------
+    def fingerprint_state(self) -> dict[str, tuple[str, str]]:
+        """article -> (body_hash, params) of the stored fingerprints."""
+        return {a: (h, p) for a, h, p in self.db.execute("SELECT article, body_hash, params FROM fingerprints")}
+
+    def drop_fingerprints(self, ids: list[str]) -> None:
+        with self.db:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                for table, col in (("fingerprints", "article"), ("lsh_bands", "article"), ("sentence_index", "article")):
+                    self.db.execute(f"DELETE FROM {table} WHERE {col} IN ({marks})", chunk)
+                self.db.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", chunk + chunk)
+
+    def put_fingerprints(self, rows: list[tuple[str, str, str, bytes, bytes, bytes]],
+                         bands: list[tuple[int, int, str]], sentences: list[tuple[int, str]]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO fingerprints VALUES (?,?,?,?,?,?)", rows)
+            self.db.executemany("INSERT INTO lsh_bands VALUES (?,?,?)", bands)
+            self.db.executemany("INSERT INTO sentence_index VALUES (?,?)", sentences)
+
+    def band_partners(self, article: str, max_bucket: int) -> set[str]:
+        rows = self.db.execute(
+            "SELECT o.article FROM lsh_bands m JOIN lsh_bands o ON o.band = m.band AND o.key = m.key "
+            "WHERE m.article = ? AND o.article != ?", (article, article)).fetchall()
+        return {r[0] for r in rows}
+
+    def sentence_partners(self, article: str, max_df: int) -> dict[str, int]:
+        """Articles sharing sentence hashes with ``article`` -> how many (common sentences skipped)."""
+        rows = self.db.execute(
+            "SELECT o.article, COUNT(*) FROM sentence_index m JOIN sentence_index o ON o.hash = m.hash "
+            "WHERE m.article = ? AND o.article != ? AND m.hash IN "
+            "(SELECT hash FROM sentence_index WHERE hash IN (SELECT hash FROM sentence_index WHERE article = ?) "
+            " GROUP BY hash HAVING COUNT(*) <= ?) GROUP BY o.article", (article, article, article, max_df)).fetchall()
+        return dict(rows)
+
+    def body_hash_partners(self, article: str) -> set[str]:
+        rows = self.db.execute("SELECT o.id FROM articles m JOIN articles o ON o.body_hash = m.body_hash "
+                               "WHERE m.id = ? AND o.id != ?", (article, article)).fetchall()
+        return {r[0] for r in rows}
+
+    def known_pairs(self) -> set[tuple[str, str]]:
+        return {(a, b) for a, b in self.db.execute("SELECT a, b FROM pairs")}
+
+    def put_pairs(self, rows: list[tuple[str, str, bool, dict | None]]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO pairs VALUES (?,?,?,?)",
+                                [(a, b, int(r), _dumps(d) if d is not None else None) for a, b, r, d in rows])
+
+    def related_pairs(self) -> list[dict]:
+        return [json.loads(d) for (d,) in self.db.execute("SELECT data FROM pairs WHERE related = 1 ORDER BY a, b")]
+
+    def article_seq(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT id, seq FROM articles"))
 
     # -- relations ----------------------------------------------------------------------
     def replace_relations(self, relations: Iterable[Relation]) -> None:

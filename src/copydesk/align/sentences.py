@@ -1,0 +1,165 @@
+"""Sentence alignment between two articles: verbatim, edited, paraphrase.
+
+Lexical first: equal token sequences are ``verbatim``; a high character-level
+similarity of the token strings (rapidfuzz) is ``edited`` (spelling, a changed
+word or number, punctuation). Sentence pairs that share much vocabulary but are
+reworded are *paraphrase candidates*; they become ``paraphrase`` matches when
+the embedding model confirms them (or, with no model, when the lexical overlap
+alone is high). Each sentence is matched at most once on each side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..fingerprint import SentenceProfile
+
+EDITED_MIN = 0.80          # rapidfuzz ratio of token strings for an "edited" match
+CANDIDATE_DICE = 0.30      # content-word Dice for a paraphrase candidate
+LEXICAL_PARAPHRASE = 0.60  # Dice that counts as paraphrase without a model
+MIN_TOKENS = 4             # shorter sentences are only matched verbatim
+KIND_RANK = {"verbatim": 3, "edited": 2, "paraphrase": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceMatch:
+    a: int           # sentence index in article A
+    b: int           # sentence index in article B
+    kind: str
+    score: float
+
+
+@dataclass(slots=True)
+class Draft:
+    """Lexical matches, plus paraphrase candidates waiting for the model's word."""
+
+    matches: list[SentenceMatch] = field(default_factory=list)
+    pending: list[tuple[int, int, float]] = field(default_factory=list)  # (a, b, dice)
+
+
+def _dice(x: frozenset[str], y: frozenset[str]) -> float:
+    if not x or not y:
+        return 0.0
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+def lexical_matches(sa: list[SentenceProfile], sb: list[SentenceProfile]) -> Draft:
+    """Score every plausible sentence pair lexically (an inverted index keeps it near-linear)."""
+    by_hash: dict[int, list[int]] = {}
+    index: dict[str, list[int]] = {}
+    for s in sa:
+        by_hash.setdefault(s.hash, []).append(s.index)
+        for w in s.content:
+            index.setdefault(w, []).append(s.index)
+    scored: list[tuple[int, float, int, int, str]] = []  # (rank, score, a, b, kind)
+    pending: list[tuple[int, int, float]] = []
+    strings_a = {}
+    for s in sb:
+        if not s.tokens:
+            continue
+        for i in by_hash.get(s.hash, ()):
+            if sa[i].tokens == s.tokens:
+                scored.append((3, 1.0, i, s.index, "verbatim"))
+        if len(s.tokens) < MIN_TOKENS:
+            continue
+        counts: dict[int, int] = {}
+        for w in s.content:
+            for i in index.get(w, ()):
+                counts[i] = counts.get(i, 0) + 1
+        if not counts:
+            continue
+        sb_str = " ".join(s.tokens)
+        best = sorted(counts.items(), key=lambda kv: -kv[1])[:8]
+        for i, shared in best:
+            other = sa[i]
+            if other.tokens == s.tokens or len(other.tokens) < MIN_TOKENS:
+                continue
+            dice = 2 * shared / (len(other.content) + len(s.content))
+            if dice < CANDIDATE_DICE:
+                continue
+            sa_str = strings_a.get(i)
+            if sa_str is None:
+                sa_str = strings_a[i] = " ".join(other.tokens)
+            ratio = fuzz.ratio(sa_str, sb_str) / 100.0
+            if ratio >= EDITED_MIN:
+                scored.append((2, ratio, i, s.index, "edited"))
+            else:
+                pending.append((i, s.index, dice))
+    draft = Draft()
+    draft.matches = _assign([(r, sc, a, b, k) for r, sc, a, b, k in scored])
+    used_a = {m.a for m in draft.matches}
+    used_b = {m.b for m in draft.matches}
+    draft.pending = [(a, b, d) for a, b, d in pending if a not in used_a and b not in used_b]
+    return draft
+
+
+def _assign(scored: list[tuple[int, float, int, int, str]]) -> list[SentenceMatch]:
+    """Greedy one-to-one assignment, best kind then best score first; ties prefer nearby order."""
+    scored.sort(key=lambda t: (-t[0], -t[1], abs(t[2] - t[3])))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for _rank, score, a, b, kind in scored:
+        if a in used_a or b in used_b:
+            continue
+        used_a.add(a)
+        used_b.add(b)
+        out.append(SentenceMatch(a, b, kind, score))
+    return sorted(out, key=lambda m: m.b)
+
+
+def finish(draft: Draft, similarity: dict[tuple[int, int], float] | None, threshold: float) -> list[SentenceMatch]:
+    """Add the paraphrase candidates the model confirmed (``similarity`` maps (a, b) to a
+    cosine); with no model, those with a high lexical overlap."""
+    extra = []
+    for a, b, dice in draft.pending:
+        if similarity is not None:
+            cos = similarity.get((a, b))
+            if cos is not None and cos >= threshold:
+                extra.append((1, cos, a, b, "paraphrase"))
+        elif dice >= LEXICAL_PARAPHRASE:
+            extra.append((1, dice, a, b, "paraphrase"))
+    scored = [(KIND_RANK[m.kind], m.score, m.a, m.b, m.kind) for m in draft.matches] + extra
+    return _assign(scored)
+
+
+SPLIT_CONTAINMENT = 0.75
+
+
+def _containment(part: SentenceProfile, whole: SentenceProfile) -> float:
+    if not part.content:
+        return 0.0
+    return len(part.content & whole.content) / len(part.content)
+
+
+def add_splits(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[SentenceProfile]) -> list[SentenceMatch]:
+    """Sentences one side split in two (or merged): an unmatched sentence next to a matched
+    one whose counterpart contains most of its words joins that match as ``edited``."""
+    by_a = {m.a: m for m in matches}
+    by_b = {m.b: m for m in matches}
+    extra = []
+    for s in sb:
+        if s.index in by_b or len(s.tokens) < MIN_TOKENS:
+            continue
+        for nb in (s.index - 1, s.index + 1):
+            m = by_b.get(nb)
+            if m is not None and _containment(s, sa[m.a]) >= SPLIT_CONTAINMENT:
+                extra.append(SentenceMatch(m.a, s.index, "edited", _containment(s, sa[m.a])))
+                break
+    for s in sa:
+        if s.index in by_a or len(s.tokens) < MIN_TOKENS:
+            continue
+        for na in (s.index - 1, s.index + 1):
+            m = by_a.get(na)
+            if m is not None and _containment(s, sb[m.b]) >= SPLIT_CONTAINMENT:
+                extra.append(SentenceMatch(s.index, m.b, "edited", _containment(s, sb[m.b])))
+                break
+    if not extra:
+        return matches
+    # the match a split sentence joins is no longer verbatim
+    touched_a = {m.a for m in extra}
+    touched_b = {m.b for m in extra}
+    out = [SentenceMatch(m.a, m.b, "edited", m.score) if m.kind == "verbatim" and (m.a in touched_a or m.b in touched_b)
+           else m for m in matches]
+    return sorted(out + extra, key=lambda m: (m.b, m.a))

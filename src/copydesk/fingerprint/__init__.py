@@ -1,0 +1,107 @@
+"""fingerprint: per-article features for finding candidates cheaply.
+
+``Fingerprint`` holds an article's sentence hashes and two MinHash digests (see
+sketch.py). ``profile`` gives the per-sentence view that alignment uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+
+from ..model import Article
+from .sketch import PARAMS, SketchParams, digests, shingle_hashes, word_hashes
+from .tokens import STOPWORDS, content_tokens, token_spans, tokens
+
+__all__ = ["Fingerprint", "SentenceProfile", "fingerprint_many", "profile", "MIN_SENTENCE_TOKENS", "PARAMS",
+           "SketchParams", "tokens", "content_tokens", "STOPWORDS"]
+
+#: sentences shorter than this never make a candidate on their own (stock phrases, datelines)
+MIN_SENTENCE_TOKENS = 7
+
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceProfile:
+    """One body sentence as alignment sees it."""
+
+    index: int
+    start: int
+    end: int
+    tokens: tuple[str, ...]
+    content: frozenset[str]
+    hash: int
+    quote_share: float  # fraction of the sentence's characters inside quotation marks
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    article: str
+    sentence_hashes: tuple[int, ...]
+    shingle_digest: np.ndarray
+    word_digest: np.ndarray
+    params: SketchParams = PARAMS
+
+
+def _sentence_hash(toks: list[str]) -> int:
+    return xxhash.xxh64_intdigest(" ".join(toks).encode("utf-8", "surrogatepass"))
+
+
+def quote_share(text: str) -> float:
+    """Fraction of ``text`` inside “…” or "..." quotation marks."""
+    inside = 0
+    depth_start = None
+    for i, ch in enumerate(text):
+        if ch in "“\"" and depth_start is None:
+            depth_start = i
+        elif ch in "”\"" and depth_start is not None:
+            inside += i - depth_start + 1
+            depth_start = None
+    if depth_start is not None:  # an unclosed quote runs to the end
+        inside += len(text) - depth_start
+    return inside / len(text) if text else 0.0
+
+
+def profile(article: Article) -> list[SentenceProfile]:
+    out = []
+    para_idx = 0
+    for i, (s, e) in enumerate(article.sentences):
+        while para_idx + 1 < len(article.paragraphs) and article.paragraphs[para_idx][1] <= s:
+            para_idx += 1
+        text = article.text[s:e]
+        toks = tokens(text)
+        out.append(SentenceProfile(
+            index=i, start=s, end=e, tokens=tuple(toks), content=frozenset(content_tokens(toks)),
+            hash=_sentence_hash(toks), quote_share=quote_share(text), paragraph=para_idx,
+        ))
+    return out
+
+
+def sentence_tokens(article: Article) -> tuple[list[str], list[list[str]]]:
+    """All tokens of the body, and the tokens of each sentence (one tokenizer pass)."""
+    spans = token_spans(article.text)
+    per_sentence: list[list[str]] = [[] for _ in article.sentences]
+    starts = [s for s, _ in article.sentences]
+    k = 0
+    for tok, s, _e in spans:
+        while k + 1 < len(starts) and starts[k + 1] <= s:
+            k += 1
+        if per_sentence:
+            per_sentence[k].append(tok)
+    return [t for t, _, _ in spans], per_sentence
+
+
+def fingerprint_many(articles: list[Article]) -> list[Fingerprint]:
+    """Fingerprints of several articles, their MinHash digests computed in one batch."""
+    all_tokens = []
+    sentence_hashes = []
+    for a in articles:
+        toks, per_sentence = sentence_tokens(a)
+        all_tokens.append(toks)
+        hashes = [_sentence_hash(st) for st in per_sentence if len(st) >= MIN_SENTENCE_TOKENS]
+        sentence_hashes.append(tuple(dict.fromkeys(hashes)))
+    shingles = digests([shingle_hashes(t) for t in all_tokens])
+    words = digests([word_hashes(t) for t in all_tokens])
+    return [Fingerprint(a.id, sentence_hashes[i], shingles[i], words[i]) for i, a in enumerate(articles)]

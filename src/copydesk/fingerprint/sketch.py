@@ -1,0 +1,69 @@
+"""MinHash sketches of article bodies (rensa, pinned: signatures change between versions).
+
+Two sketches per article, for two kinds of candidate:
+- ``shingles``: word 5-grams, for near-duplicates (Jaccard of 5-gram sets);
+- ``words``: the set of content words, for rewrites, which reword sentences but
+  keep most of the names, numbers and vocabulary of the original.
+
+Shingle hashes are built with numpy from per-word hashes, so the per-article
+Python work is one dict lookup a word."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .tokens import content_tokens, token_hash
+
+NUM_PERM = 128
+SEED = 20231122
+SHINGLE = 5
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
+                 0xFF51AFD7ED558CCD], dtype=np.uint64)
+
+
+@dataclass(frozen=True, slots=True)
+class SketchParams:
+    """Sketches built with different parameters must never be compared."""
+
+    num_perm: int = NUM_PERM
+    seed: int = SEED
+    shingle: int = SHINGLE
+    version: str = "rensa-0.5.0"
+
+
+PARAMS = SketchParams()
+
+
+def shingle_hashes(toks: list[str], n: int = SHINGLE) -> np.ndarray:
+    """64-bit hashes of the word n-grams of ``toks`` (the whole text if shorter than n)."""
+    if not toks:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.fromiter((token_hash(t) for t in toks), dtype=np.uint64, count=len(toks))
+    if len(h) < n:
+        return np.array([np.bitwise_xor.reduce(h * _MIX[: len(h)])], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        acc = h[: len(h) - n + 1] * _MIX[0]
+        for k in range(1, n):
+            acc = acc ^ (h[k: len(h) - n + 1 + k] * _MIX[k])
+            acc = (acc << np.uint64(13)) | (acc >> np.uint64(51))
+    return np.unique(acc)
+
+
+def word_hashes(toks: list[str]) -> np.ndarray:
+    words = content_tokens(toks)
+    return np.unique(np.fromiter((token_hash(t) for t in words), dtype=np.uint64, count=len(words)))
+
+
+def digests(rows: list[np.ndarray], params: SketchParams = PARAMS) -> np.ndarray:
+    """MinHash digests (rows x num_perm, uint32) of several token-hash sets at once."""
+    import rensa
+
+    if not rows:
+        return np.zeros((0, params.num_perm), dtype=np.uint32)
+    offsets = np.zeros(len(rows) + 1, dtype=np.uint64)
+    offsets[1:] = np.cumsum([len(r) for r in rows])
+    flat = np.concatenate(rows) if rows else np.zeros(0, dtype=np.uint64)
+    mat = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, params.num_perm, params.seed)
+    return np.asarray(mat.to_rows(), dtype=np.uint32).reshape(len(rows), params.num_perm)

@@ -1,0 +1,103 @@
+"""Which of two related articles is the original, how sure, and why.
+
+Each clue adds to a score for "A is the original" (positive) or "B is"
+(negative); the confidence is the logistic of the total. Clues:
+
+- publication dates, when both are known and far enough apart;
+- pasted material only one side has (embedded posts): copies add, originals don't;
+- Americanised spelling of the same words: content farms respell;
+- dropped hedges ("denies direct involvement" -> "denies involvement");
+- the ending one side cut: the original holds the passage the copy dropped;
+- containment: a text that lies almost wholly inside a longer one is the copy.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..dates import earlier
+from ..model import Article, Change
+from .pair import PairStats
+
+W_DATE = 1.6
+W_EMBEDS = 1.2
+W_SPELLING = 1.0
+W_HEDGE = 0.6
+W_CUT_END = 0.8
+W_CONTAINED = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Direction:
+    a_is_original: bool
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+def _label(a: Article) -> str:
+    return a.id
+
+
+def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], changes_ba: list[Change],
+           cut_end: int) -> Direction:
+    """``changes_ab``: changes if A were the original; ``changes_ba``: if B were.
+    ``cut_end`` > 0: A's last sentences are missing from B; < 0: B's from A."""
+    score = 0.0
+    evidence: list[tuple[float, str]] = []
+
+    e = earlier(a.published, b.published)
+    if e is not None:
+        first, second = (a, b) if e < 0 else (b, a)
+        evidence.append((-e * W_DATE, f"{first.id} was published first ({first.published} vs {second.published})"))
+    elif a.published or b.published:
+        evidence.append((0.0, "publication dates do not settle it ("
+                         + ", ".join(f"{x.id}: {x.published or 'no date'}" for x in (a, b)) + ")"))
+
+    if bool(a.embeds) != bool(b.embeds):
+        carrier = b if b.embeds else a
+        sign = 1.0 if carrier is b else -1.0
+        handles = ", ".join(f"@{m.handle}" if m.handle else (m.author or m.kind) for m in carrier.embeds[:4])
+        evidence.append((sign * W_EMBEDS, f"{carrier.id} carries pasted social posts ({handles}) that the other lacks"))
+
+    def spelled(changes: list[Change]) -> list[str]:
+        from .lexicon import american
+
+        return [f"{c.original_text}→{c.derived_text}" for c in changes
+                if c.kind == "spelling" and american(c.original_text.lower()) == c.derived_text.lower()]
+
+    us_ab, us_ba = spelled(changes_ab), spelled(changes_ba)
+    if len(us_ab) != len(us_ba):
+        sign = 1.0 if len(us_ab) > len(us_ba) else -1.0
+        copy, orig, pairs = (b, a, us_ab) if sign > 0 else (a, b, us_ba)
+        evidence.append((sign * W_SPELLING, f"{copy.id} Americanises the spelling of {orig.id} ({', '.join(pairs[:3])})"))
+
+    def dropped_hedges(changes: list[Change]) -> list[str]:
+        return [c.original_text for c in changes if c.kind == "hedge" and c.original_text and not c.derived_text]
+
+    h_ab, h_ba = dropped_hedges(changes_ab), dropped_hedges(changes_ba)
+    if len(h_ab) != len(h_ba):
+        sign = 1.0 if len(h_ab) > len(h_ba) else -1.0
+        copy, orig, words = (b, a, h_ab) if sign > 0 else (a, b, h_ba)
+        evidence.append((sign * W_HEDGE, f"{copy.id} drops hedging words of {orig.id} ({', '.join(repr(w) for w in words[:3])})"))
+
+    if cut_end:
+        longer, shorter = (a, b) if cut_end > 0 else (b, a)
+        sign = 1.0 if cut_end > 0 else -1.0
+        evidence.append((sign * W_CUT_END, f"{longer.id} has {abs(cut_end)} closing sentence(s) that {shorter.id} cut"))
+
+    if stats.share_b >= 0.8 and stats.share_a <= stats.share_b - 0.25:
+        evidence.append((W_CONTAINED, f"{b.id} lies almost wholly inside {a.id} ({stats.share_b:.0%} of it), "
+                                      f"not the other way round ({stats.share_a:.0%})"))
+    elif stats.share_a >= 0.8 and stats.share_b <= stats.share_a - 0.25:
+        evidence.append((-W_CONTAINED, f"{a.id} lies almost wholly inside {b.id} ({stats.share_a:.0%} of it), "
+                                       f"not the other way round ({stats.share_b:.0%})"))
+
+    score = sum(w for w, _ in evidence)
+    a_orig = score >= 0 if score != 0 else True
+    confidence = 1.0 / (1.0 + math.exp(-abs(score))) if score else 0.5
+    ordered = sorted(evidence, key=lambda t: -abs(t[0]))
+    texts = tuple(t for _, t in ordered)
+    if not score:
+        texts += ("no clue tells the two apart; the article ingested first is taken as the original",)
+    return Direction(a_orig, round(confidence, 3), texts)

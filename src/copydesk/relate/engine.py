@@ -1,0 +1,307 @@
+"""The reuse engine: fingerprint -> candidates -> align -> relate, incrementally.
+
+Pairs are decided from the two articles alone, and stored; only pairs that
+involve new or changed articles are computed in a run. Relations (with chains
+and their ``via``) are then derived from all stored pairs, so an incremental
+run gives what a run from scratch gives."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import numpy as np
+
+from ..align.passages import passages as build_passages
+from ..align.sentences import Draft, SentenceMatch, add_splits, finish, lexical_matches
+from ..config import ReuseSettings
+from ..fingerprint import PARAMS, SentenceProfile, fingerprint_many, profile
+from ..model import Article, Change, Passage, Relation, RunStats
+from .changes import changes_for
+from .direction import decide
+from .pair import PairStats, is_reuse, pair_stats, reuse_type
+
+#: LSH banding: (name, rows per band, bands) over the two 128-value digests
+SHINGLE_BANDS = (4, 32)   # word 5-grams: near-duplicates (Jaccard >= ~0.5)
+WORD_BANDS = (3, 42)      # content words: rewrites (Jaccard >= ~0.35)
+MAX_BUCKET = 500
+
+
+def _band_keys(digest: np.ndarray, rows: int, bands: int, offset: int) -> list[tuple[int, int]]:
+    d = digest[: rows * bands].astype(np.uint64).reshape(bands, rows)
+    keys = np.zeros(bands, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for r in range(rows):
+            keys = keys * np.uint64(0x100000001B3) ^ d[:, r]
+    return [(offset + i, int(k & np.uint64(0x7FFFFFFFFFFFFFFF))) for i, k in enumerate(keys)]
+
+
+@dataclass
+class ReuseEngine:
+    settings: ReuseSettings
+    stats: RunStats = field(default_factory=RunStats)
+    progress: Callable[..., None] = lambda *a, **k: None
+    embedder: object | None = None
+    _articles: dict[str, Article] = field(default_factory=dict)
+    _profiles: dict[str, list[SentenceProfile]] = field(default_factory=dict)
+
+    # -- stage helpers --------------------------------------------------------------------
+    def _timed(self, name: str, t0: float) -> None:
+        self.stats.add_time(name, time.perf_counter() - t0)
+
+    def article(self, store, id: str) -> Article:
+        a = self._articles.get(id)
+        if a is None:
+            a = self._articles[id] = store.article(id)
+        return a
+
+    def prof(self, store, id: str) -> list[SentenceProfile]:
+        p = self._profiles.get(id)
+        if p is None:
+            p = self._profiles[id] = profile(self.article(store, id))
+        return p
+
+    # -- fingerprint ----------------------------------------------------------------------
+    def fingerprint(self, store) -> list[str]:
+        """Fingerprint new and changed articles; returns their ids (in ingest order)."""
+        t0 = time.perf_counter()
+        state = store.fingerprint_state()
+        params = json.dumps([PARAMS.num_perm, PARAMS.seed, PARAMS.shingle, PARAMS.version])
+        meta = store.article_meta()
+        stale = [m[0] for m in meta if state.get(m[0]) != (m[4], params)]
+        changed = [i for i in stale if i in state]
+        if changed:
+            store.drop_fingerprints(changed)
+        for i in range(0, len(stale), 500):
+            batch = [self.article(store, id) for id in stale[i:i + 500]]
+            fps = fingerprint_many(batch)
+            rows, bands, sents = [], [], []
+            for a, fp in zip(batch, fps):
+                rows.append((a.id, a.body_hash, params, fp.shingle_digest.tobytes(), fp.word_digest.tobytes(),
+                             np.array(fp.sentence_hashes, dtype=np.uint64).tobytes()))
+                for band, key in _band_keys(fp.shingle_digest, *SHINGLE_BANDS, 0) + \
+                        _band_keys(fp.word_digest, *WORD_BANDS, 1000):
+                    bands.append((band, key, a.id))
+                sents.extend((int(h & 0x7FFFFFFFFFFFFFFF), a.id) for h in fp.sentence_hashes)
+            store.put_fingerprints(rows, bands, sents)
+            self.progress("fingerprint", len(batch), len(stale))
+        self.stats.count("fingerprinted", len(stale))
+        self._timed("fingerprint", t0)
+        return stale
+
+    # -- candidates -----------------------------------------------------------------------
+    def candidates(self, store, new: list[str]) -> list[tuple[str, str, str]]:
+        """Candidate pairs (a, b, why) that involve a new article; a is the earlier ingested."""
+        t0 = time.perf_counter()
+        seq = store.article_seq()
+        known = store.known_pairs()
+        out: dict[tuple[str, str], str] = {}
+        for id in new:
+            found: dict[str, str] = {}
+            for other in store.body_hash_partners(id):
+                found[other] = "same body"
+            for other, n in store.sentence_partners(id, self.settings.max_sentence_df).items():
+                if n >= 1:
+                    found.setdefault(other, f"{n} shared sentence(s)")
+            for other in store.band_partners(id, MAX_BUCKET):
+                found.setdefault(other, "similar vocabulary (MinHash LSH)")
+            for other, why in found.items():
+                a, b = (id, other) if seq[id] < seq[other] else (other, id)
+                if (a, b) not in known:
+                    out.setdefault((a, b), why)
+        self.stats.count("candidate_pairs", len(out))
+        self._timed("candidates", t0)
+        return [(a, b, why) for (a, b), why in sorted(out.items())]
+
+    # -- align + relate -----------------------------------------------------------------
+    def align(self, store, pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, list[SentenceMatch]]]:
+        t0 = time.perf_counter()
+        drafts: list[tuple[str, str, Draft]] = []
+        for a, b, _why in pairs:
+            if self.article(store, a).body_hash == self.article(store, b).body_hash:
+                drafts.append((a, b, Draft()))
+                continue
+            drafts.append((a, b, lexical_matches(self.prof(store, a), self.prof(store, b))))
+        sims = self._paraphrase_similarities(store, drafts)
+        out = []
+        for a, b, d in drafts:
+            if self.article(store, a).body_hash == self.article(store, b).body_hash:
+                out.append((a, b, []))
+                continue
+            matches = finish(d, sims.get((a, b)) if sims is not None else None, self.settings.paraphrase_threshold)
+            out.append((a, b, add_splits(matches, self.prof(store, a), self.prof(store, b))))
+            self.progress("align", 1, len(drafts))
+        self._timed("align", t0)
+        return out
+
+    def _paraphrase_similarities(self, store, drafts) -> dict | None:
+        """Cosine similarities of the paraphrase candidates that could change a decision."""
+        if not self.settings.paraphrase:
+            return None
+        todo: list[tuple[str, str, int, int]] = []
+        for a, b, d in drafts:
+            if not d.pending:
+                continue
+            pa, pb = self.prof(store, a), self.prof(store, b)
+            lexical = pair_stats(d.matches, pa, pb)
+            # open: lexical evidence alone leaves the pair (or its type) undecided
+            if len(d.pending) + lexical.strong + lexical.para >= 3 or lexical.strong >= 1:
+                todo.extend((a, b, i, j) for i, j, _ in d.pending)
+        if not todo:
+            return {}
+        t0 = time.perf_counter()
+        keys = sorted({(a, i) for a, _b, i, _j in todo} | {(b, j) for _a, b, _i, j in todo})
+        texts = []
+        for art, idx in keys:
+            p = self.prof(store, art)[idx]
+            texts.append(self.article(store, art).text[p.start:p.end])
+        embedder = self._embedder()
+        vecs = embedder.encode(texts)
+        row = {k: n for n, k in enumerate(keys)}
+        sims: dict[tuple[str, str], dict[tuple[int, int], float]] = {}
+        for a, b, i, j in todo:
+            cos = float(np.dot(vecs[row[(a, i)]], vecs[row[(b, j)]]))
+            sims.setdefault((a, b), {})[(i, j)] = cos
+        self.stats.count("sentences_embedded", len(keys))
+        self.stats.add_time("embed", time.perf_counter() - t0)
+        return sims
+
+    def _embedder(self):
+        if self.embedder is None:
+            from ..align.embed import SentenceTransformerEmbedder
+
+            device = None if self.settings.device == "auto" else self.settings.device
+            self.embedder = SentenceTransformerEmbedder(self.settings.model, device=device)
+        return self.embedder
+
+    def relate(self, store, aligned: list[tuple[str, str, list[SentenceMatch]]]) -> None:
+        t0 = time.perf_counter()
+        rows = []
+        for a_id, b_id, matches in aligned:
+            a, b = self.article(store, a_id), self.article(store, b_id)
+            result = self.decide_pair(store, a, b, matches)
+            rows.append((a_id, b_id, result is not None, result))
+        store.put_pairs(rows)
+        self.stats.count("related_pairs", sum(1 for r in rows if r[2]))
+        self._timed("relate", t0)
+
+    def decide_pair(self, store, a: Article, b: Article, matches: list[SentenceMatch]) -> dict | None:
+        """The pair's relation as a dict (original first), or None when it is no reuse."""
+        if a.body_hash == b.body_hash:
+            d = decide(a, b, pair_stats([], [], []), [], [], 0)
+            orig, der = (a, b) if d.a_is_original else (b, a)
+            return {
+                "original": orig.id, "derived": der.id, "type": "duplicate", "share": 1.0, "share_original": 1.0, "closeness": 1.0,
+                "direction_confidence": d.confidence,
+                "evidence": ["same clean body (exact duplicate)", *d.evidence],
+                "passages": [Passage((0, len(orig.text)), (0, len(der.text)), "verbatim").to_dict()],
+                "changes": [],
+            }
+        sa, sb = self.prof(store, a.id), self.prof(store, b.id)
+        st = pair_stats(matches, sa, sb)
+        if not is_reuse(st):
+            return None
+        changes_ab = changes_for(a, b, matches, sa, sb, o_is_a=True)
+        changes_ba = changes_for(b, a, matches, sb, sa, o_is_a=False)
+        d = decide(a, b, st, changes_ab, changes_ba, _cut_end(matches, sa, sb))
+        if d.a_is_original:
+            orig, der, share_d, share_o, changes = a, b, st.share_b, st.share_a, changes_ab
+        else:
+            orig, der, share_d, share_o, changes = b, a, st.share_a, st.share_b, changes_ba
+        kind = reuse_type(share_d, share_o, st.reworded)
+        close = _closeness(matches, sb if d.a_is_original else sa, derived_is_b=d.a_is_original)
+        evidence = [_reuse_evidence(kind, st, share_d, share_o), *d.evidence]
+        return {
+            "original": orig.id, "derived": der.id, "type": kind, "share": round(share_d, 4),
+            "share_original": round(share_o, 4), "closeness": round(close, 4),
+            "direction_confidence": d.confidence, "evidence": evidence,
+            "passages": [p.to_dict() for p in build_passages(matches, sa, sb, a_is_original=d.a_is_original)],
+            "changes": [c.to_dict() for c in changes],
+        }
+
+
+def _closeness(matches: list[SentenceMatch], sd: list[SentenceProfile], *, derived_is_b: bool) -> float:
+    """How closely the derived text follows the original: matched characters weighted by
+    match quality (verbatim 1, edited by similarity, paraphrase 0.6 x cosine). Used to
+    tell a chain (C follows B more closely than A) from copies of one original."""
+    total = sum(s.end - s.start for s in sd) or 1
+    best: dict[int, float] = {}
+    for m in matches:
+        idx = m.b if derived_is_b else m.a
+        w = 1.0 if m.kind == "verbatim" else (m.score if m.kind == "edited" else 0.6 * m.score)
+        best[idx] = max(best.get(idx, 0.0), w)
+    return sum((sd[i].end - sd[i].start) * w for i, w in best.items()) / total
+
+
+def _cut_end(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[SentenceProfile]) -> int:
+    """How many substantial closing sentences of A have no match in B (positive), or of B in A (negative),
+    when the other side's ending is matched up to that point."""
+    if not matches:
+        return 0
+    last_a = max(m.a for m in matches)
+    last_b = max(m.b for m in matches)
+    tail_a = sum(1 for s in sa[last_a + 1:] if len(s.tokens) >= 5)
+    tail_b = sum(1 for s in sb[last_b + 1:] if len(s.tokens) >= 5)
+    if tail_a >= 2 and tail_b == 0:
+        return tail_a
+    if tail_b >= 2 and tail_a == 0:
+        return -tail_b
+    return 0
+
+
+def _reuse_evidence(kind: str, st: PairStats, share_d: float, share_o: float) -> str:
+    what = {"near_duplicate": "near-duplicate", "rewrite": "reworded copy", "partial": "partial reuse"}[kind]
+    return (f"{what}: {share_d:.0%} of the derived text is matched in the original ({st.strong} verbatim or "
+            f"lightly edited sentence(s), {st.para} paraphrased; {st.reworded:.0%} of the matched text reworded); "
+            f"the derived text covers {share_o:.0%} of the original")
+
+
+def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
+    """Relations from the decided pairs: chains get ``via``, copies of one original are not
+    related to each other (siblings), each kept edge as decided pairwise."""
+    pairs = list(pairs)
+    edge = {(p["original"], p["derived"]): p for p in pairs}
+    parents: dict[str, list[str]] = {}
+    children: dict[str, list[str]] = {}
+    for o, d in edge:
+        parents.setdefault(d, []).append(o)
+        children.setdefault(o, []).append(d)
+    eps = 0.02
+
+    def close(o: str, d: str) -> float:
+        p = edge[(o, d)]
+        return p.get("closeness", p["share"])
+
+    out = []
+    for (o, d), p in sorted(edge.items()):
+        c_od = close(o, d)
+        # sibling: o and d are both copies of a common original that d follows at least as closely
+        sibling = any(
+            (c, d) in edge and close(c, d) >= c_od - eps and close(c, o) >= c_od - eps
+            for c in parents.get(o, ()) if c != d
+        )
+        if sibling:
+            continue
+        # chain: d follows an intermediate m more closely than it follows o, and m derives from o
+        via = None
+        best = -1.0
+        for m in children.get(o, ()):
+            if m == d or (m, d) not in edge:
+                continue
+            c_md, c_om = close(m, d), close(o, m)
+            if c_md > c_od + eps and c_om >= c_od - eps and c_md + c_om > best:
+                via, best = m, c_md + c_om
+        evidence = list(p["evidence"])
+        if via is not None:
+            evidence.insert(0, f"indirect: {d} derives from {via}, which derives from {o}")
+        out.append(Relation(
+            original=o, derived=d, type=p["type"], share=p["share"],
+            direction_confidence=p["direction_confidence"], evidence=tuple(evidence),
+            passages=tuple(Passage(tuple(x["original"]), tuple(x["derived"]), x["kind"]) for x in p["passages"]),  # type: ignore[arg-type]
+            changes=tuple(Change(c["kind"], c["original_text"], c["derived_text"], tuple(c["derived"]))  # type: ignore[arg-type]
+                          for c in p["changes"]),
+            via=via,
+        ))
+    return out

@@ -1,0 +1,67 @@
+"""Word lists and spelling rules for classifying edits (English news)."""
+
+from __future__ import annotations
+
+import re
+
+HEDGES = frozenset(
+    """direct directly probably possibly reportedly allegedly apparently likely unlikely may might could perhaps
+    about around approximately nearly almost roughly suspected alleged purported purportedly
+    seemingly unconfirmed unverified least estimated presumably""".split()
+)
+APPROXIMATORS = frozenset("about around approximately nearly almost roughly least estimated".split())
+NEGATIONS = frozenset(
+    "not no never n't nor none nobody nothing neither without deny denies denied denying refused refuses reject "
+    "rejects rejected cannot".split()
+)
+NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands
+    million millions billion billions dozen dozens half first second third fourth fifth""".split()
+)
+SPEECH_VERBS = frozenset(
+    """said says say told tells according claimed claims stated states added adds announced announces reported
+    reports insisted insists alleged alleges confirmed confirms denied denies warned warns wrote writes
+    tweeted posted quoted""".split()
+)
+
+_IRREGULAR = {
+    "programme": "program", "programmes": "programs", "grey": "gray", "tyre": "tire", "tyres": "tires",
+    "cheque": "check", "kerb": "curb", "aluminium": "aluminum", "plough": "plow", "draught": "draft",
+    "sceptical": "skeptical", "mould": "mold", "moustache": "mustache", "pyjamas": "pajamas", "storey": "story",
+    "jewellery": "jewelry", "manoeuvre": "maneuver", "manoeuvres": "maneuvers", "whilst": "while",
+    "amongst": "among", "towards": "toward", "learnt": "learned", "spelt": "spelled", "enrol": "enroll",
+    "fulfil": "fulfill", "judgement": "judgment", "ageing": "aging", "analogue": "analog",
+}
+_RULES = (
+    (re.compile(r"([a-z]{2,})our(s|ed|ing|ite|ites|able|ful)?$"), r"\1or\2"),
+    (re.compile(r"([a-z]{3,})is(e|es|ed|ing|ation|ations|er|ers)$"), r"\1iz\2"),
+    (re.compile(r"([a-z]{2,})ys(e|es|ed|ing)$"), r"\1yz\2"),
+    (re.compile(r"^(def|off|lic|pret)ence(s)?$"), r"\1ense\2"),
+    (re.compile(r"([a-z]{2,})tre(s)?$"), r"\1ter\2"),
+    (re.compile(r"([a-z]{3,}[aeiou][lp])l(ed|ing|er|ers)$"), r"\1\2"),
+    (re.compile(r"([a-z]{3,})ogue(s)?$"), r"\1og\2"),
+    (re.compile(r"^(p|h|an|ort|encyclop)ae"), r"\1e"),
+)
+
+
+def american(word: str) -> str:
+    """The American spelling of a British-spelled word, or the word itself."""
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    for pattern, repl in _RULES:
+        new = pattern.sub(repl, w)
+        if new != w:
+            return new
+    return w
+
+
+def spelling_variants(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are the same word in British and American spelling."""
+    a, b = a.lower(), b.lower()
+    return a != b and (american(a) == b or american(b) == a or american(a) == american(b) != a)
+
+
+def is_number(tok: str) -> bool:
+    return any(c.isdigit() for c in tok) or tok.lower() in NUMBER_WORDS

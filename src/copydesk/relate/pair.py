@@ -1,0 +1,103 @@
+"""What one aligned pair of articles amounts to: shares, evidence of reuse, type.
+
+Only body sentences count. Matches of sentences that are mostly a quotation
+count toward the share but never as evidence on their own: independent reports
+quote the same people word for word."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..align.sentences import SentenceMatch
+from ..fingerprint import MIN_SENTENCE_TOKENS, SentenceProfile
+
+QUOTE_SENTENCE = 0.6   # a sentence this much inside quotation marks is a quote
+
+
+@dataclass(frozen=True, slots=True)
+class PairStats:
+    share_a: float          # fraction of A's sentence characters matched in B
+    share_b: float          # fraction of B's sentence characters matched in A
+    strong: int             # verbatim/edited matches of substantial, non-quote sentences
+    strong_chars: int
+    para: int               # paraphrase matches of non-quote sentences
+    matched_chars_b: int
+    reworded: float         # (edited + paraphrase) share of matched characters
+    ordered: float          # longest in-order run of matches / matches
+    n_a: int
+    n_b: int
+
+
+def _lis(seq: list[int]) -> int:
+    import bisect
+
+    tails: list[int] = []
+    for x in seq:
+        i = bisect.bisect_left(tails, x)
+        if i == len(tails):
+            tails.append(x)
+        else:
+            tails[i] = x
+    return len(tails)
+
+
+def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[SentenceProfile]) -> PairStats:
+    len_a = sum(s.end - s.start for s in sa) or 1
+    len_b = sum(s.end - s.start for s in sb) or 1
+    got_a = got_b = strong_chars = 0
+    strong = para = 0
+    edited_chars = para_chars = 0
+    seen_a: set[int] = set()
+    seen_b: set[int] = set()
+    for m in matches:
+        a, b = sa[m.a], sb[m.b]
+        ca, cb = a.end - a.start, b.end - b.start
+        if m.a not in seen_a:
+            got_a += ca
+            seen_a.add(m.a)
+        if m.b in seen_b:
+            continue
+        seen_b.add(m.b)
+        got_b += cb
+        quote = b.quote_share >= QUOTE_SENTENCE and a.quote_share >= QUOTE_SENTENCE
+        substantial = len(b.tokens) >= MIN_SENTENCE_TOKENS
+        if m.kind in ("verbatim", "edited"):
+            if not quote and substantial:
+                strong += 1
+                strong_chars += cb
+            if m.kind == "edited":
+                edited_chars += cb
+        else:
+            para_chars += cb
+            if not quote:
+                para += 1
+    ordered = _lis([m.a for m in sorted(matches, key=lambda m: m.b)]) / len(matches) if matches else 0.0
+    n_a = sum(1 for s in sa if len(s.tokens) >= MIN_SENTENCE_TOKENS) or len(sa)
+    n_b = sum(1 for s in sb if len(s.tokens) >= MIN_SENTENCE_TOKENS) or len(sb)
+    return PairStats(
+        share_a=min(1.0, got_a / len_a), share_b=min(1.0, got_b / len_b), strong=strong, strong_chars=strong_chars,
+        para=para, matched_chars_b=got_b, reworded=(edited_chars + para_chars) / got_b if got_b else 0.0,
+        ordered=ordered, n_a=n_a, n_b=n_b,
+    )
+
+
+def is_reuse(st: PairStats) -> bool:
+    """Enough evidence that one text was taken from the other.
+
+    Either two or more substantial verbatim/edited sentences (partial reuse,
+    near-duplicates), or a large share of reworded sentences in the same order
+    (a rewrite); independent reports share facts and quotes, not that."""
+    if st.strong >= 2 and st.strong_chars >= 150:
+        return True
+    smaller = min(st.n_a, st.n_b)
+    found = st.strong + st.para
+    return found >= max(3, 0.5 * smaller) and st.ordered >= 0.6 and max(st.share_a, st.share_b) >= 0.4
+
+
+def reuse_type(share_derived: float, share_original: float, reworded: float) -> str:
+    """near_duplicate, rewrite or partial (``duplicate`` is decided by the body hash)."""
+    if share_derived >= 0.85 and share_original >= 0.6 and reworded < 0.35:
+        return "near_duplicate"
+    if reworded >= 0.35 and share_derived >= 0.4:
+        return "rewrite"
+    return "partial"
