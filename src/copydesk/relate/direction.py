@@ -20,12 +20,14 @@ from ..dates import earlier
 from ..model import Article, Change
 from .pair import PairStats
 
-W_DATE = 1.6
+W_DATE = 1.4
 W_EMBEDS = 1.2
 W_SPELLING = 1.0
 W_HEDGE = 0.6
 W_CUT_END = 0.8
+W_INTRO = 0.6
 W_CONTAINED = 0.7
+W_CONTEXT = 2.0      # times the difference in context fit (0..1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +42,11 @@ def _label(a: Article) -> str:
 
 
 def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], changes_ba: list[Change],
-           cut_end: int) -> Direction:
+           cut_end: int, *, intro: int = 0, context: tuple[float, float] | None = None) -> Direction:
     """``changes_ab``: changes if A were the original; ``changes_ba``: if B were.
-    ``cut_end`` > 0: A's last sentences are missing from B; < 0: B's from A."""
+    ``cut_end`` > 0: A's last sentences are missing from B; < 0: B's from A.
+    ``intro`` > 0: B opens with sentences of its own before A's opening; < 0: the reverse.
+    ``context``: how well the shared passage fits the rest of A and of B (see context_fit)."""
     score = 0.0
     evidence: list[tuple[float, str]] = []
 
@@ -86,6 +90,21 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
         sign = 1.0 if cut_end > 0 else -1.0
         evidence.append((sign * W_CUT_END, f"{longer.id} has {abs(cut_end)} closing sentence(s) that {shorter.id} cut"))
 
+    if intro:
+        copy, orig = (b, a) if intro > 0 else (a, b)
+        sign = 1.0 if intro > 0 else -1.0
+        evidence.append((sign * W_INTRO, f"{copy.id} opens with {abs(intro)} sentence(s) of its own before "
+                                         f"the text it shares with {orig.id}"))
+
+    if context is not None:
+        fit_a, fit_b = context
+        if abs(fit_a - fit_b) >= 0.08:
+            home, guest = (a, b) if fit_a > fit_b else (b, a)
+            sign = 1.0 if fit_a > fit_b else -1.0
+            evidence.append((sign * W_CONTEXT * min(0.6, abs(fit_a - fit_b)) / 0.6 * 1.0,
+                             f"the shared passage fits the rest of {home.id} ({max(fit_a, fit_b):.0%} of its words recur "
+                             f"there) better than the rest of {guest.id} ({min(fit_a, fit_b):.0%})"))
+
     if stats.share_b >= 0.8 and stats.share_a <= stats.share_b - 0.25:
         evidence.append((W_CONTAINED, f"{b.id} lies almost wholly inside {a.id} ({stats.share_b:.0%} of it), "
                                       f"not the other way round ({stats.share_a:.0%})"))
@@ -101,3 +120,8 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
     if not score:
         texts += ("no clue tells the two apart; the article ingested first is taken as the original",)
     return Direction(a_orig, round(confidence, 3), texts)
+
+
+def context_fit(shared: set[str], rest: set[str]) -> float:
+    """Fraction of the shared passage's content words found in an article's own (unshared) text."""
+    return len(shared & rest) / len(shared) if shared else 0.0

@@ -20,7 +20,7 @@ from ..config import ReuseSettings
 from ..fingerprint import PARAMS, SentenceProfile, fingerprint_many, profile
 from ..model import Article, Change, Passage, Relation, RunStats
 from .changes import changes_for
-from .direction import decide
+from .direction import context_fit, decide
 from .pair import PairStats, is_reuse, pair_stats, reuse_type
 
 #: LSH banding: (name, rows per band, bands) over the two 128-value digests
@@ -200,12 +200,13 @@ class ReuseEngine:
                 "changes": [],
             }
         sa, sb = self.prof(store, a.id), self.prof(store, b.id)
-        st = pair_stats(matches, sa, sb)
+        st = pair_stats(matches, sa, sb, _self_refs(a, sa), _self_refs(b, sb))
         if not is_reuse(st):
             return None
         changes_ab = changes_for(a, b, matches, sa, sb, o_is_a=True)
         changes_ba = changes_for(b, a, matches, sb, sa, o_is_a=False)
-        d = decide(a, b, st, changes_ab, changes_ba, _cut_end(matches, sa, sb))
+        d = decide(a, b, st, changes_ab, changes_ba, _cut_end(matches, sa, sb), intro=_intro(matches, sa, sb),
+                   context=_context(matches, sa, sb))
         if d.a_is_original:
             orig, der, share_d, share_o, changes = a, b, st.share_b, st.share_a, changes_ab
         else:
@@ -233,6 +234,42 @@ def _closeness(matches: list[SentenceMatch], sd: list[SentenceProfile], *, deriv
         w = 1.0 if m.kind == "verbatim" else (m.score if m.kind == "edited" else 0.6 * m.score)
         best[idx] = max(best.get(idx, 0.0), w)
     return sum((sd[i].end - sd[i].start) * w for i, w in best.items()) / total
+
+
+def _self_refs(article: Article, profiles: list[SentenceProfile]) -> frozenset[int]:
+    """Sentences that name the article's own outlet."""
+    name = (article.source or "").strip()
+    if len(name) < 4:
+        return frozenset()
+    return frozenset(p.index for p in profiles if name in article.text[p.start:p.end])
+
+
+def _context(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[SentenceProfile]):
+    """How well the shared passage fits each article's own text; None when one side has
+    too little text of its own to tell (duplicates, near-duplicates)."""
+    ma = {m.a for m in matches}
+    mb = {m.b for m in matches}
+    rest_a = set().union(*(s.content for s in sa if s.index not in ma)) if len(sa) > len(ma) else set()
+    rest_b = set().union(*(s.content for s in sb if s.index not in mb)) if len(sb) > len(mb) else set()
+    if len(rest_a) < 15 or len(rest_b) < 15:
+        return None
+    shared = set().union(*(sa[i].content for i in ma)) if ma else set()
+    return context_fit(shared, rest_a), context_fit(shared, rest_b)
+
+
+def _intro(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[SentenceProfile]) -> int:
+    """Sentences one side puts before the shared text begins, when the other starts with it."""
+    if not matches:
+        return 0
+    first_a = min(m.a for m in matches)
+    first_b = min(m.b for m in matches)
+    pre_a = sum(1 for s in sa[:first_a] if len(s.tokens) >= 5)
+    pre_b = sum(1 for s in sb[:first_b] if len(s.tokens) >= 5)
+    if pre_a == 0 and 1 <= pre_b <= 3:
+        return pre_b
+    if pre_b == 0 and 1 <= pre_a <= 3:
+        return -pre_a
+    return 0
 
 
 def _cut_end(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[SentenceProfile]) -> int:

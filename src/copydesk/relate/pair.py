@@ -41,7 +41,10 @@ def _lis(seq: list[int]) -> int:
     return len(tails)
 
 
-def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[SentenceProfile]) -> PairStats:
+def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[SentenceProfile],
+               self_a: frozenset[int] = frozenset(), self_b: frozenset[int] = frozenset()) -> PairStats:
+    """``self_a``/``self_b``: sentences that name their own outlet ("About The X: ..."): outlet
+    boilerplate when both sides of a match do, so never evidence of copying."""
     len_a = sum(s.end - s.start for s in sa) or 1
     len_b = sum(s.end - s.start for s in sb) or 1
     got_a = got_b = strong_chars = 0
@@ -59,7 +62,8 @@ def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list
             continue
         seen_b.add(m.b)
         got_b += cb
-        quote = b.quote_share >= QUOTE_SENTENCE and a.quote_share >= QUOTE_SENTENCE
+        quote = (b.quote_share >= QUOTE_SENTENCE and a.quote_share >= QUOTE_SENTENCE) or (
+            m.a in self_a and m.b in self_b)
         substantial = len(b.tokens) >= MIN_SENTENCE_TOKENS
         if m.kind in ("verbatim", "edited"):
             if not quote and substantial:

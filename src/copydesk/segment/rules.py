@@ -53,6 +53,20 @@ RULES: tuple[Rule, ...] = (
        r"|manage (?:preferences|cookies|consent)|javascript is (?:disabled|required).*|enable javascript\b.*"
        r"|this (?:video|content) (?:is )?(?:not available|can ?not be played).*|watch:?|listen:?|video:?"
        r"|report an? (?:error|correction)\b.*|topics?:.*|tags?:.*)\.?$", 160),
+    _r("about-outlet", "boilerplate", r"^about (?:the |us\b)[^:.]{0,60}:\s*\S.{40,}", 800, ("about",)),
+    _r("disclaimer", "boilerplate",
+       r"\b(?:views|opinions|statements|positions|thoughts) (?:expressed|stated|voiced)\b.{0,160}\b(?:do not|don'?t|does not|"
+       r"are not necessarily)\b.{0,40}\b(?:necessarily )?(?:reflect|represent|those of)", 800, ("expressed", "stated", "voiced")),
+    _r("policy", "boilerplate",
+       r"^(?:corrections? policy|editorial (?:policy|standards)|comment(?:s|ing)? policy|community guidelines)\s*:"
+       r"|\bcomments? (?:that|which) (?:are|contain)\b.{0,200}\b(?:removed|deleted|blocked)\b"
+       r"|\b(?:committed to (?:creating|providing|fostering) (?:a|an) (?:place|platform|space) for)\b.{0,80}\b(?:discussion|debate|conversation)", 800,
+       ("policy", "guidelines", "standards", "comment", "committed to")),
+    _r("donation", "boilerplate",
+       r"\b(?:readers like you|support (?:our|independent|local|quality) (?:journalism|reporting|newsroom)"
+       r"|(?:consider|think about) (?:donating|a donation|supporting us|subscribing)|become a (?:member|supporter|patron)"
+       r"|make a (?:donation|contribution) (?:today|now))\b", 600,
+       ("readers like you", "support", "donat", "become a", "contribution")),
     _r("share-bar", "boilerplate", rf"^(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{1,12}}$", 200),
     _r("image-credit", "credit",
        r"^\(?(?:image|photo|picture|photograph|video|media)\s*(?:source|credit|copyright)s?\s*[:,]|"
