@@ -35,10 +35,19 @@ class Direction:
     a_is_original: bool
     confidence: float
     evidence: tuple[str, ...]
+    score: float = 0.0                                   # > 0: A is the original
+    weighted: tuple[tuple[float, str], ...] = ()         # each clue with its signed weight
 
 
-def _label(a: Article) -> str:
-    return a.id
+def resolve(weighted: list[tuple[float, str]]) -> Direction:
+    """The direction a set of signed clues points to; a tie keeps A (ingested first)."""
+    score = sum(w for w, _ in weighted)
+    a_orig = score >= 0
+    confidence = 1.0 / (1.0 + math.exp(-abs(score))) if score else 0.5
+    texts = tuple(t for _, t in sorted(weighted, key=lambda t: -abs(t[0])))
+    if not score:
+        texts += ("no clue tells the two apart; the article ingested first is taken as the original",)
+    return Direction(a_orig, round(confidence, 3), texts, round(score, 4), tuple(weighted))
 
 
 def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], changes_ba: list[Change],
@@ -112,14 +121,7 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
         evidence.append((-W_CONTAINED, f"{a.id} lies almost wholly inside {b.id} ({stats.share_a:.0%} of it), "
                                        f"not the other way round ({stats.share_b:.0%})"))
 
-    score = sum(w for w, _ in evidence)
-    a_orig = score >= 0 if score != 0 else True
-    confidence = 1.0 / (1.0 + math.exp(-abs(score))) if score else 0.5
-    ordered = sorted(evidence, key=lambda t: -abs(t[0]))
-    texts = tuple(t for _, t in ordered)
-    if not score:
-        texts += ("no clue tells the two apart; the article ingested first is taken as the original",)
-    return Direction(a_orig, round(confidence, 3), texts)
+    return resolve(evidence)
 
 
 def context_fit(shared: set[str], rest: set[str]) -> float:

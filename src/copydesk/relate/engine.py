@@ -188,16 +188,22 @@ class ReuseEngine:
         self._timed("relate", t0)
 
     def decide_pair(self, store, a: Article, b: Article, matches: list[SentenceMatch]) -> dict | None:
-        """The pair's relation as a dict (original first), or None when it is no reuse."""
+        """The pair as decided from the two articles alone, or None when it is no reuse.
+
+        Both orientations are kept (type, share, passages, changes if A were the
+        original, and if B were) with the signed direction clues, so that the global
+        pass can add family evidence and still pick either side."""
         if a.body_hash == b.body_hash:
             d = decide(a, b, pair_stats([], [], []), [], [], 0)
-            orig, der = (a, b) if d.a_is_original else (b, a)
+            full_a, full_b = (0, len(a.text)), (0, len(b.text))
+            both = {
+                "type": "duplicate", "share": 1.0, "share_original": 1.0, "closeness": 1.0, "changes": [],
+                "note": "same clean body (exact duplicate)",
+            }
             return {
-                "original": orig.id, "derived": der.id, "type": "duplicate", "share": 1.0, "share_original": 1.0, "closeness": 1.0,
-                "direction_confidence": d.confidence,
-                "evidence": ["same clean body (exact duplicate)", *d.evidence],
-                "passages": [Passage((0, len(orig.text)), (0, len(der.text)), "verbatim").to_dict()],
-                "changes": [],
+                "a": a.id, "b": b.id, "dated": [a.published, b.published], "clues": [list(w) for w in d.weighted],
+                "ab": {**both, "passages": [Passage(full_a, full_b, "verbatim").to_dict()]},
+                "ba": {**both, "passages": [Passage(full_b, full_a, "verbatim").to_dict()]},
             }
         sa, sb = self.prof(store, a.id), self.prof(store, b.id)
         st = pair_stats(matches, sa, sb, _self_refs(a, sa), _self_refs(b, sb))
@@ -207,20 +213,20 @@ class ReuseEngine:
         changes_ba = changes_for(b, a, matches, sb, sa, o_is_a=False)
         d = decide(a, b, st, changes_ab, changes_ba, _cut_end(matches, sa, sb), intro=_intro(matches, sa, sb),
                    context=_context(matches, sa, sb))
-        if d.a_is_original:
-            orig, der, share_d, share_o, changes = a, b, st.share_b, st.share_a, changes_ab
-        else:
-            orig, der, share_d, share_o, changes = b, a, st.share_a, st.share_b, changes_ba
-        kind = reuse_type(share_d, share_o, st.reworded)
-        close = _closeness(matches, sb if d.a_is_original else sa, derived_is_b=d.a_is_original)
-        evidence = [_reuse_evidence(kind, st, share_d, share_o), *d.evidence]
-        return {
-            "original": orig.id, "derived": der.id, "type": kind, "share": round(share_d, 4),
-            "share_original": round(share_o, 4), "closeness": round(close, 4),
-            "direction_confidence": d.confidence, "evidence": evidence,
-            "passages": [p.to_dict() for p in build_passages(matches, sa, sb, a_is_original=d.a_is_original)],
-            "changes": [c.to_dict() for c in changes],
-        }
+
+        def side(a_orig: bool) -> dict:
+            share_d, share_o = (st.share_b, st.share_a) if a_orig else (st.share_a, st.share_b)
+            kind = reuse_type(share_d, share_o, st.reworded)
+            return {
+                "type": kind, "share": round(share_d, 4), "share_original": round(share_o, 4),
+                "closeness": round(_closeness(matches, sb if a_orig else sa, derived_is_b=a_orig), 4),
+                "note": _reuse_evidence(kind, st, share_d, share_o),
+                "passages": [p.to_dict() for p in build_passages(matches, sa, sb, a_is_original=a_orig)],
+                "changes": [c.to_dict() for c in (changes_ab if a_orig else changes_ba)],
+            }
+
+        return {"a": a.id, "b": b.id, "dated": [a.published, b.published],
+                "clues": [list(w) for w in d.weighted], "ab": side(True), "ba": side(False)}
 
 
 def _closeness(matches: list[SentenceMatch], sd: list[SentenceProfile], *, derived_is_b: bool) -> float:
@@ -295,11 +301,69 @@ def _reuse_evidence(kind: str, st: PairStats, share_d: float, share_o: float) ->
             f"the derived text covers {share_o:.0%} of the original")
 
 
+W_FAMILY = 1.2
+
+
+def _family_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]:
+    """One original, many copies: in a family of related articles where a pair's dates
+    cannot settle it (one is undated), the article dated earliest in the family is
+    taken as the original."""
+    from ..dates import date_sort_key, to_instant
+
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    dates: dict[str, str | None] = {}
+    for p in pairs:
+        parent[find(p["a"])] = find(p["b"])
+        dates[p["a"]], dates[p["b"]] = p["dated"]
+    earliest: dict[str, tuple[float, str]] = {}
+    for art, when in dates.items():
+        inst = to_instant(when) if date_sort_key(when) else None
+        if inst is None:
+            continue
+        root = find(art)
+        if root not in earliest or inst[0] < earliest[root][0]:
+            earliest[root] = (inst[0], art)
+    out = {}
+    for p in pairs:
+        a, b = p["a"], p["b"]
+        da, db = p["dated"]
+        if bool(da) == bool(db):
+            continue
+        first = earliest.get(find(a))
+        if first is None or first[1] not in (a, b):
+            continue
+        sign = 1.0 if first[1] == a else -1.0
+        out[(a, b)] = (sign * W_FAMILY, f"{first[1]} is the earliest dated article of its family of related "
+                                        f"articles, and the other has no date")
+    return out
+
+
 def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
-    """Relations from the decided pairs: chains get ``via``, copies of one original are not
-    related to each other (siblings), each kept edge as decided pairwise."""
+    """Relations from the decided pairs: each pair's direction from its own clues plus
+    family evidence; chains get ``via``; copies of one original are not related to each
+    other (siblings)."""
+    from .direction import resolve
+
     pairs = list(pairs)
-    edge = {(p["original"], p["derived"]): p for p in pairs}
+    family = _family_clues(pairs)
+    edge: dict[tuple[str, str], dict] = {}
+    for p in pairs:
+        clues = [tuple(c) for c in p["clues"]]
+        extra = family.get((p["a"], p["b"]))
+        if extra is not None:
+            clues.append(extra)
+        d = resolve(clues)  # type: ignore[arg-type]
+        side = p["ab"] if d.a_is_original else p["ba"]
+        o, der = (p["a"], p["b"]) if d.a_is_original else (p["b"], p["a"])
+        edge[(o, der)] = {**side, "direction_confidence": d.confidence, "evidence": [side["note"], *d.evidence]}
     parents: dict[str, list[str]] = {}
     children: dict[str, list[str]] = {}
     for o, d in edge:
