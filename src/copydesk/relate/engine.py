@@ -364,36 +364,29 @@ def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
         side = p["ab"] if d.a_is_original else p["ba"]
         o, der = (p["a"], p["b"]) if d.a_is_original else (p["b"], p["a"])
         edge[(o, der)] = {**side, "direction_confidence": d.confidence, "evidence": [side["note"], *d.evidence]}
-    parents: dict[str, list[str]] = {}
-    children: dict[str, list[str]] = {}
-    for o, d in edge:
-        parents.setdefault(d, []).append(o)
-        children.setdefault(o, []).append(d)
-    eps = 0.02
-
-    def close(o: str, d: str) -> float:
-        p = edge[(o, d)]
-        return p.get("closeness", p["share"])
-
+    # how far apart two related articles are: 1 - mean closeness of the two readings
+    dist: dict[frozenset[str], float] = {}
+    neighbours: dict[str, set[str]] = {}
+    for p in pairs:
+        dist[frozenset((p["a"], p["b"]))] = 1.0 - (p["ab"]["closeness"] + p["ba"]["closeness"]) / 2
+        neighbours.setdefault(p["a"], set()).add(p["b"])
+        neighbours.setdefault(p["b"], set()).add(p["a"])
     out = []
     for (o, d), p in sorted(edge.items()):
-        c_od = close(o, d)
-        # sibling: o and d are both copies of a common original that d follows at least as closely
-        sibling = any(
-            (c, d) in edge and close(c, d) >= c_od - eps and close(c, o) >= c_od - eps
-            for c in parents.get(o, ()) if c != d
-        )
+        d_od = dist[frozenset((o, d))]
+        via, via_len, sibling = None, 9.0, False
+        for m in sorted(neighbours.get(o, set()) & neighbours.get(d, set())):
+            d_om, d_md = dist[frozenset((o, m))], dist[frozenset((m, d))]
+            if (m, o) in edge and (m, d) in edge and d_md <= d_od + 0.02 and d_om <= d_od + 0.02 \
+                    and min(edge[(m, o)]["direction_confidence"], edge[(m, d)]["direction_confidence"]) \
+                    >= max(0.7, p["direction_confidence"] - 0.001):
+                sibling = True          # o and d are both surer copies of m, each at least as close to m
+                break
+            if (o, m) in edge and (m, d) in edge and d_md < d_od - 0.01 and d_om < d_od + 0.05 \
+                    and d_om + d_md < via_len:
+                via, via_len = m, d_om + d_md   # a chain o -> m -> d: d follows m more closely than o
         if sibling:
             continue
-        # chain: d follows an intermediate m more closely than it follows o, and m derives from o
-        via = None
-        best = -1.0
-        for m in children.get(o, ()):
-            if m == d or (m, d) not in edge:
-                continue
-            c_md, c_om = close(m, d), close(o, m)
-            if c_md > c_od + eps and c_om >= c_od - eps and c_md + c_om > best:
-                via, best = m, c_md + c_om
         evidence = list(p["evidence"])
         if via is not None:
             evidence.insert(0, f"indirect: {d} derives from {via}, which derives from {o}")
