@@ -34,6 +34,7 @@ class SentenceProfile:
     hash: int
     quote_share: float  # fraction of the sentence's characters inside quotation marks
     paragraph: int
+    prose: bool = True  # ends like a sentence of prose (. ! ? or a closing quote), not like a heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ def profile(article: Article) -> list[SentenceProfile]:
         out.append(SentenceProfile(
             index=i, start=s, end=e, tokens=tuple(toks), content=frozenset(content_tokens(toks)),
             hash=_sentence_hash(toks), quote_share=quote_share(text), paragraph=para_idx,
+            prose=text.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", "…")),
         ))
     return out
 

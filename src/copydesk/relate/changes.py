@@ -14,7 +14,7 @@ import re
 from ..align.sentences import SentenceMatch
 from ..fingerprint import SentenceProfile
 from ..model import Article, Change
-from .lexicon import HEDGES, NEGATIONS, SPEECH_VERBS, is_number, spelling_variants
+from .lexicon import APPROXIMATORS, HEDGES, NEGATIONS, SPEECH_VERBS, is_number, spelling_variants
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
@@ -134,10 +134,14 @@ def meaning_changes(o_text: str, d_text: str, d_span: tuple[int, int]) -> list[C
     neg_d = sum(w in NEGATIONS or w.endswith("n't") for w in ld)
     if (neg_o == 0) != (neg_d == 0):
         out.append(Change("negation", o_text if neg_o else "", d_text if neg_d else "", d_span))
-    dropped = [w for w in lo if w in HEDGES and w not in ld]
-    added = [w for w in ld if w in HEDGES and w not in lo]
-    if len(dropped) != len(added):
-        out.append(Change("hedge", " ".join(dropped), " ".join(added), d_span))
+    dropped = [w for w in dict.fromkeys(lo) if w in HEDGES and w not in ld]
+    added = [w for w in dict.fromkeys(ld) if w in HEDGES and w not in lo]
+    # one approximator swapped for another ("about" -> "around") is rewording, not a hedge change
+    while any(w in APPROXIMATORS for w in dropped) and any(w in APPROXIMATORS for w in added):
+        dropped.remove(next(w for w in dropped if w in APPROXIMATORS))
+        added.remove(next(w for w in added if w in APPROXIMATORS))
+    out.extend(Change("hedge", w, "", d_span) for w in dropped)
+    out.extend(Change("hedge", "", w, d_span) for w in added)
     return out
 
 

@@ -20,14 +20,18 @@ from ..dates import earlier
 from ..model import Article, Change
 from .pair import PairStats
 
-W_DATE = 1.4
+# Weights are log-odds, set from how often each clue points the right way on the
+# labelled corpus of bench/reuse_corpus.py (see BENCHMARKS.md); clues that were right
+# about as often as wrong there (spelling direction, cut endings, containment) are kept
+# weak, as priors from the field, not as deciders.
+W_DATE = 1.2
 W_EMBEDS = 1.2
-W_SPELLING = 1.0
-W_HEDGE = 0.6
-W_CUT_END = 0.8
-W_INTRO = 0.6
-W_CONTAINED = 0.7
-W_CONTEXT = 2.0      # times the difference in context fit (0..1)
+W_SPELLING = 0.3
+W_HEDGE = 1.0
+W_CUT_END = 0.3
+W_INTRO = 1.3
+W_CONTAINED = 0.3
+W_CONTEXT = 2.5      # at a difference in context fit of 0.4 or more
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +114,7 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
         if abs(fit_a - fit_b) >= 0.08:
             home, guest = (a, b) if fit_a > fit_b else (b, a)
             sign = 1.0 if fit_a > fit_b else -1.0
-            evidence.append((sign * W_CONTEXT * min(0.6, abs(fit_a - fit_b)) / 0.6 * 1.0,
+            evidence.append((sign * W_CONTEXT * min(0.4, abs(fit_a - fit_b)) / 0.4,
                              f"the shared passage fits the rest of {home.id} ({max(fit_a, fit_b):.0%} of its words recur "
                              f"there) better than the rest of {guest.id} ({min(fit_a, fit_b):.0%})"))
 

@@ -269,8 +269,11 @@ def _intro(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[Sen
         return 0
     first_a = min(m.a for m in matches)
     first_b = min(m.b for m in matches)
-    pre_a = sum(1 for s in sa[:first_a] if len(s.tokens) >= 5)
-    pre_b = sum(1 for s in sb[:first_b] if len(s.tokens) >= 5)
+    # sentences of prose (ending in . ! ? or a closing quote); a standfirst or subheading is not an intro
+    pre_a = sum(1 for s in sa[:first_a] if len(s.tokens) >= 5 and s.prose)
+    pre_b = sum(1 for s in sb[:first_b] if len(s.tokens) >= 5 and s.prose)
+    if pre_a + pre_b != sum(1 for s in sa[:first_a] + sb[:first_b] if len(s.tokens) >= 5):
+        return 0
     if pre_a == 0 and 1 <= pre_b <= 3:
         return pre_b
     if pre_b == 0 and 1 <= pre_a <= 3:
@@ -324,13 +327,17 @@ def _family_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]
         parent[find(p["a"])] = find(p["b"])
         dates[p["a"]], dates[p["b"]] = p["dated"]
     earliest: dict[str, tuple[float, str]] = {}
+    n_dated: dict[str, int] = {}
     for art, when in dates.items():
         inst = to_instant(when) if date_sort_key(when) else None
         if inst is None:
             continue
         root = find(art)
+        n_dated[root] = n_dated.get(root, 0) + 1
         if root not in earliest or inst[0] < earliest[root][0]:
             earliest[root] = (inst[0], art)
+    # "earliest" means something only when it is earlier than another dated copy
+    earliest = {root: v for root, v in earliest.items() if n_dated[root] >= 2}
     out = {}
     for p in pairs:
         a, b = p["a"], p["b"]
@@ -378,9 +385,11 @@ def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
         for m in sorted(neighbours.get(o, set()) & neighbours.get(d, set())):
             d_om, d_md = dist[frozenset((o, m))], dist[frozenset((m, d))]
             if (m, o) in edge and (m, d) in edge and d_md <= d_od + 0.02 and d_om <= d_od + 0.02 \
-                    and min(edge[(m, o)]["direction_confidence"], edge[(m, d)]["direction_confidence"]) \
-                    >= max(0.7, p["direction_confidence"] - 0.001):
-                sibling = True          # o and d are both surer copies of m, each at least as close to m
+                    and (edge[(m, o)]["type"] == "duplicate"
+                         or min(edge[(m, o)]["direction_confidence"], edge[(m, d)]["direction_confidence"])
+                         >= max(0.7, p["direction_confidence"] - 0.001)):
+                # o and d are both copies of m (o an exact copy, or both surer copies), each at least as close to m
+                sibling = True
                 break
             if (o, m) in edge and (m, d) in edge and d_md < d_od - 0.01 and d_om < d_od + 0.05 \
                     and d_om + d_md < via_len:
