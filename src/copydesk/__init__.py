@@ -9,6 +9,7 @@ The public API::
 """
 
 from .api import IngestResult, analyze, build_report, ingest, relate
+from .compare import Comparison, compare
 from .config import Settings, load_settings
 from .errors import (
     ConfigError, CopydeskError, DecodeError, EmptyInputError, FormatError, InputError, MissingDependencyError,
@@ -25,7 +26,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     # pipeline entry points
-    "analyze", "ingest", "relate", "build_report", "IngestResult", "Report",
+    "analyze", "ingest", "relate", "build_report", "compare", "Comparison", "IngestResult", "Report",
     # settings and storage
     "Settings", "load_settings", "open_store", "SQLiteStore",
     # records

@@ -262,6 +262,90 @@ def errors(db: str, as_json: bool) -> None:
         click.echo(f"{e.input}{f' [{e.record}]' if e.record else ''}: {e.reason}")
 
 
+KIND_STYLE = {"verbatim": "green", "edited": "yellow", "paraphrase": "magenta"}
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@db_option
+@json_option
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Settings file (TOML) overriding the defaults.")
+@handle_errors
+def compare(a: str, b: str, db: str, as_json: bool, config_path: str | None) -> None:
+    """Show articles A and B side by side: aligned passages coloured by kind, changes marked.
+
+    Uses the relation stored by `copydesk analyze` when there is one; otherwise
+    aligns the two articles now. `--json` prints the relation (or null) and the passages.
+    """
+    from . import compare as compare_articles
+
+    if not Path(db).exists():
+        raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
+    with open_store(db) as store:
+        cmp = compare_articles(store, a, b, settings=load_settings(config_path))
+    if as_json:
+        click.echo(json.dumps(cmp.to_dict(), ensure_ascii=False, indent=1))
+        return
+    _print_comparison(cmp)
+
+
+def _print_comparison(cmp: Any) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    con = _console()
+    o, d, rel = cmp.original, cmp.derived, cmp.relation
+    if rel is None:
+        con.print(f"[bold]{escape(o.id)}[/bold] and [bold]{escape(d.id)}[/bold]: no reuse found"
+                  + (f" ({len(cmp.passages)} sentence passage(s) align, not enough to call it copying)"
+                     if cmp.passages else ""))
+    else:
+        via = f" via {escape(rel.via)}" if rel.via else ""
+        con.print(f"[bold]{escape(o.id)}[/bold] (original) -> [bold]{escape(d.id)}[/bold]{via}: {rel.type}, "
+                  f"{rel.share:.0%} of the derived text taken, direction {rel.direction_confidence:.0%} sure")
+        for e in rel.evidence:
+            con.print(f"  - {escape(e)}")
+    marks = sorted(((c.derived, c) for c in (rel.changes if rel else ()) if c.kind not in ("added", "dropped")),
+                   key=lambda t: t[0])
+
+    def derived_text(start: int, end: int, style: str) -> Text:
+        t = Text(d.text[start:end], style=style)
+        for (s, e), c in marks:
+            if start <= s and e <= end and e > s:
+                meaning = c.kind in ("number", "name", "negation", "hedge", "attribution", "quote")
+                t.stylize("bold reverse red" if meaning else "underline", s - start, e - start)
+        return t
+
+    table = Table(title=None, show_lines=True, expand=True)
+    table.add_column(f"{o.id} (original)", ratio=1)
+    table.add_column(f"{d.id} (derived)", ratio=1)
+    table.add_column("kind", no_wrap=True)
+    pos = 0
+    for p in sorted(cmp.passages, key=lambda p: p.derived[0]):
+        if p.derived[0] > pos and d.text[pos:p.derived[0]].strip():
+            table.add_row(Text(""), derived_text(pos, p.derived[0], "dim"), Text("own text", style="dim"))
+        style = KIND_STYLE.get(p.kind, "")
+        table.add_row(Text(o.text[p.original[0]:p.original[1]], style=style),
+                      derived_text(p.derived[0], p.derived[1], style), Text(p.kind, style=style))
+        pos = max(pos, p.derived[1])
+    if d.text[pos:].strip():
+        table.add_row(Text(""), derived_text(pos, len(d.text), "dim"), Text("own text", style="dim"))
+    con.print(table)
+    if rel and rel.changes:
+        changes = Table("kind", "original", "derived", title="changes", title_justify="left")
+        for c in rel.changes:
+            if c.kind in ("added", "dropped"):
+                continue
+            changes.add_row(c.kind, escape(c.original_text), escape(c.derived_text))
+        dropped = sum(1 for c in rel.changes if c.kind == "dropped")
+        con.print(changes)
+        if dropped:
+            con.print(f"  {dropped} passage(s) of the original are not in the derived text")
+
+
 def main() -> None:
     cli(prog_name="copydesk")
 

@@ -74,3 +74,14 @@ class SentenceTransformerEmbedder:
         vecs = model.encode(list(sentences), batch_size=self.batch_size, normalize_embeddings=True,
                             show_progress_bar=False, convert_to_numpy=True)
         return np.asarray(vecs, dtype=np.float32)
+
+
+_SHARED: dict[tuple[str, str | None], SentenceTransformerEmbedder] = {}
+
+
+def shared_embedder(model: str = "default", device: str | None = None) -> SentenceTransformerEmbedder:
+    """One embedder per (model, device) in a process: the model is loaded once."""
+    key = (model, device)
+    if key not in _SHARED:
+        _SHARED[key] = SentenceTransformerEmbedder(model, device=device)
+    return _SHARED[key]

@@ -27,6 +27,8 @@ from .pair import PairStats, is_reuse, pair_stats, reuse_type
 SHINGLE_BANDS = (4, 32)   # word 5-grams: near-duplicates (Jaccard >= ~0.5)
 WORD_BANDS = (3, 42)      # content words: rewrites (Jaccard >= ~0.35)
 MAX_BUCKET = 500
+#: bump when pair decisions change: stored pairs of another version are recomputed
+ENGINE_VERSION = "reuse-1"
 
 
 def _band_keys(digest: np.ndarray, rows: int, bands: int, offset: int) -> list[tuple[int, int]]:
@@ -68,7 +70,9 @@ class ReuseEngine:
         """Fingerprint new and changed articles; returns their ids (in ingest order)."""
         t0 = time.perf_counter()
         state = store.fingerprint_state()
-        params = json.dumps([PARAMS.num_perm, PARAMS.seed, PARAMS.shingle, PARAMS.version])
+        r = self.settings
+        params = json.dumps([PARAMS.num_perm, PARAMS.seed, PARAMS.shingle, PARAMS.version, ENGINE_VERSION,
+                             r.paraphrase, r.model, r.paraphrase_threshold])
         meta = store.article_meta()
         stale = [m[0] for m in meta if state.get(m[0]) != (m[4], params)]
         changed = [i for i in stale if i in state]
@@ -170,10 +174,10 @@ class ReuseEngine:
 
     def _embedder(self):
         if self.embedder is None:
-            from ..align.embed import SentenceTransformerEmbedder
+            from ..align.embed import shared_embedder
 
             device = None if self.settings.device == "auto" else self.settings.device
-            self.embedder = SentenceTransformerEmbedder(self.settings.model, device=device)
+            self.embedder = shared_embedder(self.settings.model, device)
         return self.embedder
 
     def relate(self, store, aligned: list[tuple[str, str, list[SentenceMatch]]]) -> None:
@@ -384,14 +388,14 @@ def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
         via, via_len, sibling = None, 9.0, False
         for m in sorted(neighbours.get(o, set()) & neighbours.get(d, set())):
             d_om, d_md = dist[frozenset((o, m))], dist[frozenset((m, d))]
-            if (m, o) in edge and (m, d) in edge and d_md <= d_od + 0.02 and d_om <= d_od + 0.02 \
+            if (m, o) in edge and (m, d) in edge and d_md <= d_od + 0.001 and d_om <= d_od + 0.005 \
                     and (edge[(m, o)]["type"] == "duplicate"
                          or min(edge[(m, o)]["direction_confidence"], edge[(m, d)]["direction_confidence"])
                          >= max(0.7, p["direction_confidence"] - 0.001)):
                 # o and d are both copies of m (o an exact copy, or both surer copies), each at least as close to m
                 sibling = True
                 break
-            if (o, m) in edge and (m, d) in edge and d_md < d_od - 0.01 and d_om < d_od + 0.05 \
+            if (o, m) in edge and (m, d) in edge and d_md < d_od - max(0.001, 0.25 * d_om) and d_om < d_od + 0.05 \
                     and d_om + d_md < via_len:
                 via, via_len = m, d_om + d_md   # a chain o -> m -> d: d follows m more closely than o
         if sibling:

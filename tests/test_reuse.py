@@ -1,0 +1,102 @@
+"""The reuse engine on controlled inputs: incremental runs, chains, compare, bad cases."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import copydesk
+from copydesk.cli import cli
+
+DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo"
+
+
+def _relations(report: copydesk.Report) -> dict:
+    return {(r.original, r.derived): (r.type, r.share, r.via, r.direction_confidence, r.passages, r.changes)
+            for r in report.relations}
+
+
+def test_incremental_run_equals_a_run_from_scratch(tmp_path: Path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for name in ("riverside-gazette-original.txt", "event-b"):
+        src = DEMO / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, first / name)
+    for name in ("wire-copy.html", "aggregator-dupe.txt", "feeds.jsonl"):
+        shutil.copy(DEMO / name, second / name)
+    db = tmp_path / "incremental.db"
+    copydesk.analyze([first], db=db)
+    later = copydesk.analyze([second], db=db)
+    # only pairs that involve the new articles were computed
+    assert later.stats.counts["fingerprinted"] == 5  # wire copy, aggregator copy, 3 good feed records
+    assert later.stats.counts["candidate_pairs"] <= 5 * 7
+    with copydesk.open_store(db) as store:
+        new_ids = {a.id for a in store.articles() if a.input.startswith(str(second))}
+        assert all({a, b} & new_ids for a, b in store.known_pairs())
+    scratch = copydesk.analyze([first, second], db=tmp_path / "scratch.db")
+    assert _relations(later) == _relations(scratch)
+    assert {s.id: s.articles for s in later.stories} == {s.id: s.articles for s in scratch.stories}
+
+
+def _write(path: Path, records: list[dict]) -> None:
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+
+
+def test_chain_comes_out_with_via(tmp_path: Path):
+    """A -> B (light edits) -> C (B's edits kept, more added): A->B, B->C, and A->C via B."""
+    base = (DEMO / "riverside-gazette-original.txt").read_text(encoding="utf-8").split("\n\n")
+    body = [p for p in base if len(p) > 120]
+    a = "\n\n".join(body)
+    b = a.replace("1,200", "1,300").replace("Friday", "Friday morning").replace("engineers", "structural engineers")
+    c = b.replace("residents", "locals").replace("council", "local council").replace("said", "stated", 3)
+    _write(tmp_path / "chain.jsonl", [{"id": "c-third", "text": c, "published": "2024-05-03"},
+                                      {"id": "a-first", "text": a, "published": "2024-05-01"},
+                                      {"id": "b-second", "text": b, "published": "2024-05-02"}])
+    report = copydesk.analyze([tmp_path / "chain.jsonl"], db=tmp_path / "chain.db")
+    rels = {(r.original, r.derived): r for r in report.relations}
+    assert set(rels) == {("a-first", "b-second"), ("b-second", "c-third"), ("a-first", "c-third")}, rels.keys()
+    assert rels[("a-first", "c-third")].via == "b-second"
+    assert rels[("a-first", "b-second")].via is None and rels[("b-second", "c-third")].via is None
+    numbers = [c for c in rels[("a-first", "b-second")].changes if c.kind == "number"]
+    assert [(c.original_text, c.derived_text) for c in numbers] == [("1,200", "1,300")]
+    story = next(s for s in report.stories if "a-first" in s.articles)
+    assert story.originals == ("a-first",)
+    assert dict((t.article, t.parent) for t in story.tree) == {"a-first": None, "b-second": "a-first",
+                                                                "c-third": "b-second"}
+
+
+def test_shared_quotes_and_posts_are_no_relation(tmp_path: Path):
+    quote = "“We will rebuild every home that was lost, and we will do it this year,” the mayor told reporters."
+    post = "Roads closed on the east side until further notice https://t.co/AbCdEf1234"
+    attribution = "— City Police (@CityPolice) May 2, 2024"
+    one = ("The storm flattened the old market hall on Tuesday night, leaving traders without stalls.\n\n"
+           f"{quote}\n\n{post}\n\n{attribution}\n\nInsurers said claims would be handled within weeks.")
+    two = ("Council engineers spent Wednesday inspecting bridges after the overnight gales.\n\n"
+           f"{post}\n\n{attribution}\n\n{quote}\n\nThe transport office said two routes would reopen by Friday.")
+    _write(tmp_path / "q.jsonl", [{"id": "one", "text": one}, {"id": "two", "text": two}])
+    report = copydesk.analyze([tmp_path / "q.jsonl"], db=tmp_path / "q.db")
+    assert report.relations == ()
+    assert all(a.embeds and a.embeds[0].handle == "CityPolice" for a in report.articles)
+
+
+def test_compare_command(tmp_path: Path):
+    db = tmp_path / "demo.db"
+    copydesk.analyze([DEMO], db=db)
+    runner = CliRunner()
+    res = runner.invoke(cli, ["compare", "riverside-gazette-original", "valley-daily-rewrite", "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    assert "rewrite" in res.output and "paraphrase" in res.output and "changes" in res.output
+    res = runner.invoke(cli, ["compare", "valley-daily-rewrite", "riverside-gazette-original", "--db", str(db),
+                              "--json"])
+    data = json.loads(res.output)
+    assert data["relation"]["original"] == "riverside-gazette-original"
+    assert any(c["kind"] == "number" and c["derived_text"] == "1,500" for c in data["relation"]["changes"])
+    # two unrelated articles: computed on demand, no relation
+    res = runner.invoke(cli, ["compare", "harbour-times", "riverside-gazette-original", "--db", str(db), "--json"])
+    assert json.loads(res.output)["relation"] is None
+    res = runner.invoke(cli, ["compare", "nope", "wire-copy", "--db", str(db)])
+    assert res.exit_code == 1 and "no article with id 'nope'" in res.output
