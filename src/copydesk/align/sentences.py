@@ -110,20 +110,46 @@ def _assign(scored: list[tuple[int, float, int, int, str]]) -> list[SentenceMatc
 
 
 def finish(draft: Draft, similarity: dict[tuple[int, int], float] | None, threshold: float) -> list[SentenceMatch]:
-    """Add the paraphrase candidates the model confirmed (``similarity`` maps (a, b) to a
-    cosine); with no model, those with a high lexical overlap."""
+    """Add paraphrase candidates: those with a high lexical overlap, and those the model
+    confirmed (``similarity`` maps (a, b) to a cosine)."""
     extra = []
     for a, b, dice in draft.pending:
-        if similarity is not None:
-            cos = similarity.get((a, b))
-            if cos is not None and cos >= threshold:
-                extra.append((1, cos, a, b, "paraphrase"))
+        cos = similarity.get((a, b)) if similarity is not None else None
+        if cos is not None and cos >= threshold:
+            extra.append((1, cos, a, b, "paraphrase"))
         elif dice >= LEXICAL_PARAPHRASE:
             extra.append((1, dice, a, b, "paraphrase"))
     scored = [(KIND_RANK[m.kind], m.score, m.a, m.b, m.kind) for m in draft.matches] + extra
     return _assign(scored)
 
 
+def open_candidates(draft: Draft, sa: list[SentenceProfile], sb: list[SentenceProfile]) -> list[tuple[int, int]]:
+    """The paraphrase candidates worth asking the model about: none when even all of them
+    could not make the pair reuse (too few, out of order), and only the lexically
+    uncertain ones (the confident ones count without the model)."""
+    import bisect
+
+    uncertain = [(a, b) for a, b, d in draft.pending if d < LEXICAL_PARAPHRASE]
+    if not uncertain:
+        return []
+    # the most that could align, in order: LIS over matches plus every candidate
+    points = sorted({(m.b, m.a) for m in draft.matches} | {(b, a) for a, b, _ in draft.pending})
+    tails: list[int] = []
+    for _b, a in points:
+        i = bisect.bisect_left(tails, a)
+        tails[i:i + 1] = [a]
+    n_a = sum(1 for s in sa if len(s.tokens) >= MIN_TOKENS) or len(sa)
+    n_b = sum(1 for s in sb if len(s.tokens) >= MIN_TOKENS) or len(sb)
+    strong = sum(1 for m in draft.matches if m.kind in ("verbatim", "edited"))
+    if strong < 2 and len(tails) < max(3, 0.5 * min(n_a, n_b)):
+        return []
+    # already reuse: ask only when the candidates would change the share noticeably
+    if strong >= 2:
+        total = sum(s.end - s.start for s in sb) or 1
+        at_stake = sum(sb[b].end - sb[b].start for _a, b in {(a, b) for a, b in uncertain})
+        if at_stake < 0.1 * total:
+            return []
+    return uncertain
 SPLIT_CONTAINMENT = 0.75
 
 

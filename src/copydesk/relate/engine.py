@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from ..align.passages import passages as build_passages
-from ..align.sentences import Draft, SentenceMatch, add_splits, finish, lexical_matches
+from ..align.sentences import Draft, SentenceMatch, add_splits, finish, lexical_matches, open_candidates
 from ..config import ReuseSettings
 from ..fingerprint import PARAMS, SentenceProfile, fingerprint_many, profile
 from ..model import Article, Change, Passage, Relation, RunStats
@@ -27,6 +27,8 @@ from .pair import PairStats, is_reuse, pair_stats, reuse_type
 SHINGLE_BANDS = (4, 32)   # word 5-grams: near-duplicates (Jaccard >= ~0.5)
 WORD_BANDS = (3, 42)      # content words: rewrites (Jaccard >= ~0.35)
 MAX_BUCKET = 500
+MIN_SHINGLE_J = 0.15   # estimated 5-gram Jaccard an LSH candidate needs (or:)
+MIN_WORD_J = 0.35      # estimated content-word Jaccard (rewrites keep most of the vocabulary)
 #: bump when pair decisions change: stored pairs of another version are recomputed
 ENGINE_VERSION = "reuse-1"
 
@@ -102,6 +104,7 @@ class ReuseEngine:
         seq = store.article_seq()
         known = store.known_pairs()
         out: dict[tuple[str, str], str] = {}
+        lsh_only: list[tuple[str, str]] = []
         for id in new:
             found: dict[str, str] = {}
             for other in store.body_hash_partners(id):
@@ -110,11 +113,25 @@ class ReuseEngine:
                 if n >= 1:
                     found.setdefault(other, f"{n} shared sentence(s)")
             for other in store.band_partners(id, MAX_BUCKET):
-                found.setdefault(other, "similar vocabulary (MinHash LSH)")
+                if other not in found:
+                    found[other] = "similar vocabulary (MinHash LSH)"
             for other, why in found.items():
                 a, b = (id, other) if seq[id] < seq[other] else (other, id)
-                if (a, b) not in known:
-                    out.setdefault((a, b), why)
+                if (a, b) not in known and (a, b) not in out:
+                    out[(a, b)] = why
+                    if why.startswith("similar"):
+                        lsh_only.append((a, b))
+        # LSH buckets also catch articles that merely share a topic: keep those whose
+        # estimated similarity is in reach of a copy
+        if lsh_only:
+            digests = store.digests(sorted({x for pair in lsh_only for x in pair}))
+            for a, b in lsh_only:
+                sa, wa = digests[a]
+                sb, wb = digests[b]
+                shingle_j = float(np.mean(np.frombuffer(sa, np.uint32) == np.frombuffer(sb, np.uint32)))
+                word_j = float(np.mean(np.frombuffer(wa, np.uint32) == np.frombuffer(wb, np.uint32)))
+                if shingle_j < MIN_SHINGLE_J and word_j < MIN_WORD_J:
+                    del out[(a, b)]
         self.stats.count("candidate_pairs", len(out))
         self._timed("candidates", t0)
         return [(a, b, why) for (a, b), why in sorted(out.items())]
@@ -146,13 +163,8 @@ class ReuseEngine:
             return None
         todo: list[tuple[str, str, int, int]] = []
         for a, b, d in drafts:
-            if not d.pending:
-                continue
-            pa, pb = self.prof(store, a), self.prof(store, b)
-            lexical = pair_stats(d.matches, pa, pb)
-            # open: lexical evidence alone leaves the pair (or its type) undecided
-            if len(d.pending) + lexical.strong + lexical.para >= 3 or lexical.strong >= 1:
-                todo.extend((a, b, i, j) for i, j, _ in d.pending)
+            if d.pending:
+                todo.extend((a, b, i, j) for i, j in open_candidates(d, self.prof(store, a), self.prof(store, b)))
         if not todo:
             return {}
         t0 = time.perf_counter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 HEDGES = frozenset(
     """direct directly probably possibly reportedly allegedly apparently likely unlikely may might could perhaps
@@ -45,6 +46,7 @@ _RULES = (
 )
 
 
+@lru_cache(maxsize=65536)
 def american(word: str) -> str:
     """The American spelling of a British-spelled word, or the word itself."""
     w = word.lower()

@@ -230,6 +230,15 @@ class SQLiteStore:
             self.db.executemany("INSERT INTO lsh_bands VALUES (?,?,?)", bands)
             self.db.executemany("INSERT INTO sentence_index VALUES (?,?)", sentences)
 
+    def digests(self, ids: list[str]) -> dict[str, tuple[bytes, bytes]]:
+        """article -> (shingle digest, word digest) bytes."""
+        out: dict[str, tuple[bytes, bytes]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            q = f"SELECT article, shingle_digest, word_digest FROM fingerprints WHERE article IN ({','.join('?' * len(chunk))})"
+            out.update({a: (s, w) for a, s, w in self.db.execute(q, chunk)})
+        return out
+
     def band_partners(self, article: str, max_bucket: int) -> set[str]:
         rows = self.db.execute(
             "SELECT o.article FROM lsh_bands m JOIN lsh_bands o ON o.band = m.band AND o.key = m.key "
