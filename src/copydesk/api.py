@@ -92,6 +92,16 @@ def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Setti
     stats.counts["stories"] = len(stories)
 
 
+def find_candidates(store: SQLiteStore, *, settings: Settings | None = None,
+                    stats: RunStats | None = None) -> list[tuple[str, str, str]]:
+    """Fingerprint what is new in ``store`` and return the candidate pairs (a, b, why) that
+    involve it, without aligning them: the cheap first half of ``relate``, for
+    benchmarks and for tools that want candidates only."""
+    settings = settings or load_settings()
+    engine = ReuseEngine(settings.reuse, stats=stats if stats is not None else RunStats())
+    return engine.candidates(store, engine.fingerprint(store))
+
+
 def build_report(store: SQLiteStore, stats: RunStats | None = None) -> Report:
     """The report of everything in ``store``."""
     stats = stats if stats is not None else RunStats()

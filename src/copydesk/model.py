@@ -32,6 +32,10 @@ class _Record:
         return _plain(self)
 
 
+def _span(span: Any) -> list[int]:
+    return [span[0], span[1]]
+
+
 @dataclass(frozen=True, slots=True)
 class RawRecord(_Record):
     """One article as a reader found it, before extraction.
@@ -145,6 +149,9 @@ class Passage(_Record):
     derived: Span
     kind: str = "verbatim"
 
+    def to_dict(self) -> dict[str, Any]:  # hot path: the generic conversion is slow
+        return {"original": _span(self.original), "derived": _span(self.derived), "kind": self.kind}
+
 
 @dataclass(frozen=True, slots=True)
 class Change(_Record):
@@ -154,6 +161,10 @@ class Change(_Record):
     original_text: str
     derived_text: str
     derived: Span
+
+    def to_dict(self) -> dict[str, Any]:  # hot path: the generic conversion is slow
+        return {"kind": self.kind, "original_text": self.original_text, "derived_text": self.derived_text,
+                "derived": _span(self.derived)}
 
 
 @dataclass(frozen=True, slots=True)
