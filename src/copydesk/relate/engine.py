@@ -259,11 +259,12 @@ def _closeness(matches: list[SentenceMatch], sd: list[SentenceProfile], *, deriv
 
 
 def _self_refs(article: Article, profiles: list[SentenceProfile]) -> frozenset[int]:
-    """Sentences that name the article's own outlet."""
+    """Sentences of paragraphs that name the article's own outlet ("About The X: ...")."""
     name = (article.source or "").strip()
     if len(name) < 4:
         return frozenset()
-    return frozenset(p.index for p in profiles if name in article.text[p.start:p.end])
+    paragraphs = {i for i, (s, e) in enumerate(article.paragraphs) if name in article.text[s:e]}
+    return frozenset(p.index for p in profiles if p.paragraph in paragraphs)
 
 
 def _context(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[SentenceProfile]):

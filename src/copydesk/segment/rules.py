@@ -59,7 +59,7 @@ RULES: tuple[Rule, ...] = (
        r"are not necessarily)\b.{0,40}\b(?:necessarily )?(?:reflect|represent|those of)", 800, ("expressed", "stated", "voiced")),
     _r("policy", "boilerplate",
        r"^(?:corrections? policy|editorial (?:policy|standards)|comment(?:s|ing)? policy|community guidelines)\s*:"
-       r"|\bcomments? (?:that|which) (?:are|contain)\b.{0,200}\b(?:removed|deleted|blocked)\b"
+       r"|\bcomments? (?:that|which) (?:are|contain|include)\b.{0,200}\b(?:removed|deleted|blocked|taken down|banned|moderat\w*)\b"
        r"|\b(?:committed to (?:creating|providing|fostering) (?:a|an) (?:place|platform|space) for)\b.{0,80}\b(?:discussion|debate|conversation)", 800,
        ("policy", "guidelines", "standards", "comment", "committed to")),
     _r("donation", "boilerplate",
