@@ -370,6 +370,35 @@ def _family_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]
     return out
 
 
+W_CENTRAL = 0.6
+
+
+def _centrality_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]:
+    """One original, many copies: copies differ from each other by their own edits, so the
+    original is the member of a family closest to the others. For each pair, the third
+    articles related to both vote for the one they are closer to."""
+    dist: dict[frozenset[str], float] = {}
+    neighbours: dict[str, set[str]] = {}
+    for p in pairs:
+        dist[frozenset((p["a"], p["b"]))] = 1.0 - (p["ab"]["closeness"] + p["ba"]["closeness"]) / 2
+        neighbours.setdefault(p["a"], set()).add(p["b"])
+        neighbours.setdefault(p["b"], set()).add(p["a"])
+    out = {}
+    for p in pairs:
+        a, b = p["a"], p["b"]
+        votes = 0
+        for z in neighbours[a] & neighbours[b]:
+            da, db = dist[frozenset((a, z))], dist[frozenset((b, z))]
+            if abs(da - db) > 0.002 + 0.1 * max(da, db):
+                votes += 1 if da < db else -1
+        if votes:
+            nearer = a if votes > 0 else b
+            weight = max(-3, min(3, votes)) * W_CENTRAL
+            out[(a, b)] = (weight, f"{nearer} is closer to the {abs(votes)} other related article(s) they share "
+                                   f"(an original sits at the centre of its copies)")
+    return out
+
+
 def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
     """Relations from the decided pairs: each pair's direction from its own clues plus
     family evidence; chains get ``via``; copies of one original are not related to each
@@ -378,12 +407,13 @@ def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
 
     pairs = list(pairs)
     family = _family_clues(pairs)
+    central = _centrality_clues(pairs)
     edge: dict[tuple[str, str], dict] = {}
     for p in pairs:
         clues = [tuple(c) for c in p["clues"]]
-        extra = family.get((p["a"], p["b"]))
-        if extra is not None:
-            clues.append(extra)
+        for extra in (family.get((p["a"], p["b"])), central.get((p["a"], p["b"]))):
+            if extra is not None:
+                clues.append(extra)
         d = resolve(clues)  # type: ignore[arg-type]
         side = p["ab"] if d.a_is_original else p["ba"]
         o, der = (p["a"], p["b"]) if d.a_is_original else (p["b"], p["a"])
