@@ -30,7 +30,7 @@ MAX_BUCKET = 500
 MIN_SHINGLE_J = 0.15   # estimated 5-gram Jaccard an LSH candidate needs (or:)
 MIN_WORD_J = 0.35      # estimated content-word Jaccard (rewrites keep most of the vocabulary)
 #: bump when pair decisions change: stored pairs of another version are recomputed
-ENGINE_VERSION = "reuse-1"
+ENGINE_VERSION = "reuse-2"
 
 
 def _band_keys(digest: np.ndarray, rows: int, bands: int, offset: int) -> list[tuple[int, int]]:

@@ -100,8 +100,12 @@ def is_reuse(st: PairStats) -> bool:
 
 def reuse_type(share_derived: float, share_original: float, reworded: float) -> str:
     """near_duplicate, rewrite or partial (``duplicate`` is decided by the body hash)."""
-    if share_derived >= 0.85 and share_original >= 0.6 and reworded < 0.35:
+    if share_derived >= 0.85 and share_original >= 0.6 and reworded < REWORDED:
         return "near_duplicate"
-    if reworded >= 0.35 and share_derived >= 0.4:
+    if reworded >= REWORDED and share_derived >= 0.4:
         return "rewrite"
     return "partial"
+
+
+#: a rewrite rewords most of what it takes; a near-duplicate's few edits may still touch many sentences
+REWORDED = 0.6
