@@ -145,7 +145,9 @@ class ReuseEngine:
                 drafts.append((a, b, Draft()))
                 continue
             drafts.append((a, b, lexical_matches(self.prof(store, a), self.prof(store, b))))
+        embed_before = self.stats.timings.get("embed", 0.0)
         sims = self._paraphrase_similarities(store, drafts)
+        t0 += self.stats.timings.get("embed", 0.0) - embed_before  # embedding is its own stage
         out = []
         for a, b, d in drafts:
             if self.article(store, a).body_hash == self.article(store, b).body_hash:
