@@ -64,41 +64,49 @@ def classify_chunk(old: list[str], new: list[str], *, old_caps: bool, new_caps: 
     return "wording"
 
 
-def diff_sentences(orig_text: str, o_start: int, der_text: str, d_start: int, *, kinds: str = "all") -> list[Change]:
-    """Word-level changes between one original and one derived sentence."""
-    ow = _words(orig_text, o_start)
-    dw = _words(der_text, d_start)
-    sm = difflib.SequenceMatcher(a=[w.lower() for w, _, _ in ow], b=[w.lower() for w, _, _ in dw], autojunk=False)
-    out = []
-    moved = set(w.lower() for w, _, _ in ow) & set(w.lower() for w, _, _ in dw)
+def diff_both(a_text: str, a_start: int, b_text: str, b_start: int) -> tuple[list[Change], list[Change]]:
+    """Word-level changes between two aligned sentences, both ways at once (one diff):
+    the changes if A were the original, and if B were."""
+    aw = _words(a_text, a_start)
+    bw = _words(b_text, b_start)
+    sm = difflib.SequenceMatcher(a=[w.lower() for w, _, _ in aw], b=[w.lower() for w, _, _ in bw], autojunk=False)
+    ab: list[Change] = []
+    ba: list[Change] = []
+    moved = set(w.lower() for w, _, _ in aw) & set(w.lower() for w, _, _ in bw)
+
+    def span(words: list[tuple[str, int, int]], i1: int, i2: int, base: int) -> tuple[int, int]:
+        if i2 > i1:
+            return (words[i1][1], words[i2 - 1][2])
+        pos = words[i1][1] if i1 < len(words) else (words[-1][2] if words else base)
+        return (pos, pos)
+
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
             continue
-        old = [w for w, _, _ in ow[i1:i2]]
-        new = [w for w, _, _ in dw[j1:j2]]
+        old = [w for w, _, _ in aw[i1:i2]]
+        new = [w for w, _, _ in bw[j1:j2]]
         # a word that only changed place ("said the man" -> "the man said") is no edit
         if tag in ("delete", "insert") and all(w.lower() in moved for w in old + new):
             continue
-        o_span = (ow[i1][1], ow[i2 - 1][2]) if i2 > i1 else None
-        if j2 > j1:
-            d_span = (dw[j1][1], dw[j2 - 1][2])
-        else:
-            pos = dw[j1][1] if j1 < len(dw) else (dw[-1][2] if dw else d_start)
-            d_span = (pos, pos)
-        in_quote = bool(o_span) and _in_quote(orig_text, o_span[0] - o_start, o_span[1] - o_start)
-        kind = classify_chunk(
-            old, new, in_quote=in_quote,
-            old_caps=any(_capitalised(ow, i, orig_text, o_start) for i in range(i1, i2)),
-            new_caps=any(_capitalised(dw, j, der_text, d_start) for j in range(j1, j2)),
-        )
-        if kinds == "meaning" and kind not in MEANING:
-            continue
-        if kind == "name" and all(o.lower() == n.lower() for o, n in zip(old, new)) and len(old) == len(new):
+        a_span, b_span = span(aw, i1, i2, a_start), span(bw, j1, j2, b_start)
+        a_piece = a_text[a_span[0] - a_start:a_span[1] - a_start]
+        b_piece = b_text[b_span[0] - b_start:b_span[1] - b_start]
+        a_caps = any(_capitalised(aw, i, a_text, a_start) for i in range(i1, i2))
+        b_caps = any(_capitalised(bw, j, b_text, b_start) for j in range(j1, j2))
+        if all(o.lower() == n.lower() for o, n in zip(old, new)) and len(old) == len(new):
             continue  # capitalisation only
-        old_text = orig_text[o_span[0] - o_start:o_span[1] - o_start] if o_span else ""
-        new_text = der_text[d_span[0] - d_start:d_span[1] - d_start]
-        out.append(Change(kind, old_text, new_text, d_span))
-    return out
+        kind_ab = classify_chunk(old, new, old_caps=a_caps, new_caps=b_caps,
+                                 in_quote=i2 > i1 and _in_quote(a_text, a_span[0] - a_start, a_span[1] - a_start))
+        kind_ba = classify_chunk(new, old, old_caps=b_caps, new_caps=a_caps,
+                                 in_quote=j2 > j1 and _in_quote(b_text, b_span[0] - b_start, b_span[1] - b_start))
+        ab.append(Change(kind_ab, a_piece, b_piece, b_span))
+        ba.append(Change(kind_ba, b_piece, a_piece, a_span))
+    return ab, ba
+
+
+def diff_sentences(orig_text: str, o_start: int, der_text: str, d_start: int) -> list[Change]:
+    """Word-level changes from one original sentence to one derived sentence."""
+    return diff_both(orig_text, o_start, der_text, d_start)[0]
 
 
 def _units(matches: list[SentenceMatch], o_is_a: bool) -> list[tuple[list[int], list[int], str]]:
@@ -145,30 +153,42 @@ def meaning_changes(o_text: str, d_text: str, d_span: tuple[int, int]) -> list[C
     return out
 
 
+def changes_both(a: Article, b: Article, matches: list[SentenceMatch], sa: list[SentenceProfile],
+                 sb: list[SentenceProfile]) -> tuple[list[Change], list[Change]]:
+    """All changes if A were the original, and if B were (each sentence pair diffed once)."""
+    ab: list[Change] = []
+    ba: list[Change] = []
+    units = _units(matches, True)
+    for a_idx, b_idx, kind in units:
+        if kind == "verbatim":
+            continue
+        a0, a1 = sa[a_idx[0]].start, sa[a_idx[-1]].end
+        b0, b1 = sb[b_idx[0]].start, sb[b_idx[-1]].end
+        if kind == "edited":
+            x, y = diff_both(a.text[a0:a1], a0, b.text[b0:b1], b0)
+        else:
+            x = meaning_changes(a.text[a0:a1], b.text[b0:b1], (b0, b1))
+            y = meaning_changes(b.text[b0:b1], a.text[a0:a1], (a0, a1))
+        ab.extend(x)
+        ba.extend(y)
+    matched_a = {i for u in units for i in u[0]}
+    matched_b = {i for u in units for i in u[1]}
+    # a dropped passage is placed after the other text's counterpart of the sentence before it
+    anchor_b = {i: sb[u[1][-1]].end for u in units for i in u[0]}
+    anchor_a = {j: sa[u[0][-1]].end for u in units for j in u[1]}
+    ab.extend(_unmatched(b, sb, matched_b, "added"))
+    ab.extend(_unmatched(a, sa, matched_a, "dropped", anchor=anchor_b))
+    ba.extend(_unmatched(a, sa, matched_a, "added"))
+    ba.extend(_unmatched(b, sb, matched_b, "dropped", anchor=anchor_a))
+    return ab, ba
+
+
 def changes_for(original: Article, derived: Article, matches: list[SentenceMatch], so: list[SentenceProfile],
                 sd: list[SentenceProfile], *, o_is_a: bool) -> list[Change]:
     """All changes from ``original`` to ``derived`` (``o_is_a``: the matches' A side is the original)."""
-    out: list[Change] = []
-    matched_o, matched_d = set(), set()
-    for o_idx, d_idx, kind in _units(matches, o_is_a):
-        matched_o.update(o_idx)
-        matched_d.update(d_idx)
-        if kind == "verbatim":
-            continue
-        o0, o1 = so[o_idx[0]].start, so[o_idx[-1]].end
-        d0, d1 = sd[d_idx[0]].start, sd[d_idx[-1]].end
-        if kind == "edited":
-            out.extend(diff_sentences(original.text[o0:o1], o0, derived.text[d0:d1], d0))
-        else:
-            out.extend(meaning_changes(original.text[o0:o1], derived.text[d0:d1], (d0, d1)))
-    out.extend(_unmatched(derived, sd, matched_d, "added"))
-    # a dropped passage is placed after the derived text of the original sentence before it
-    anchor: dict[int, int] = {}
-    for o_idx, d_idx, _kind in _units(matches, o_is_a):
-        for o in o_idx:
-            anchor[o] = sd[d_idx[-1]].end
-    out.extend(_unmatched(original, so, matched_o, "dropped", anchor=anchor))
-    return out
+    if o_is_a:
+        return changes_both(original, derived, matches, so, sd)[0]
+    return changes_both(derived, original, matches, sd, so)[1]
 
 
 def _unmatched(article: Article, profiles: list[SentenceProfile], matched: set[int], kind: str,

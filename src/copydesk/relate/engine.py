@@ -19,7 +19,7 @@ from ..align.sentences import Draft, SentenceMatch, add_splits, finish, lexical_
 from ..config import ReuseSettings
 from ..fingerprint import PARAMS, SentenceProfile, fingerprint_many, profile
 from ..model import Article, Change, Passage, Relation, RunStats
-from .changes import changes_for
+from .changes import changes_both
 from .direction import context_fit, decide
 from .pair import PairStats, is_reuse, pair_stats, reuse_type
 
@@ -227,8 +227,7 @@ class ReuseEngine:
         st = pair_stats(matches, sa, sb, _self_refs(a, sa), _self_refs(b, sb))
         if not is_reuse(st):
             return None
-        changes_ab = changes_for(a, b, matches, sa, sb, o_is_a=True)
-        changes_ba = changes_for(b, a, matches, sb, sa, o_is_a=False)
+        changes_ab, changes_ba = changes_both(a, b, matches, sa, sb)
         d = decide(a, b, st, changes_ab, changes_ba, _cut_end(matches, sa, sb), intro=_intro(matches, sa, sb),
                    context=_context(matches, sa, sb))
 
