@@ -11,7 +11,8 @@ install: $(STAMP)
 # pinned: pyproject.toml pins direct dependencies, constraints.txt every transitive one
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@echo "Installing copydesk and its pinned dependencies into $(VENV) (a few minutes the first time)..."
+	$(PY) -m pip install -qq --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 demo: install
