@@ -39,7 +39,6 @@ def compare(store, a: str, b: str, *, settings: Settings | None = None, embedder
             return Comparison(orig, der, rel, rel.passages)
     settings = settings or load_settings()
     engine = ReuseEngine(settings.reuse, embedder=embedder)
-    engine._articles.update({a: art_a, b: art_b})
     ((_, _, matches),) = engine.align(store, [(a, b, "compare")])
     decided = engine.decide_pair(store, art_a, art_b, matches)
     if decided is not None:

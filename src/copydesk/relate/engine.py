@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -48,23 +49,32 @@ class ReuseEngine:
     stats: RunStats = field(default_factory=RunStats)
     progress: Callable[..., None] = lambda *a, **k: None
     embedder: object | None = None
-    _articles: dict[str, Article] = field(default_factory=dict)
-    _profiles: dict[str, list[SentenceProfile]] = field(default_factory=dict)
+    cache_size: int = 4096
+    _articles: "OrderedDict[str, Article]" = field(default_factory=OrderedDict)
+    _profiles: "OrderedDict[str, list[SentenceProfile]]" = field(default_factory=OrderedDict)
 
     # -- stage helpers --------------------------------------------------------------------
     def _timed(self, name: str, t0: float) -> None:
         self.stats.add_time(name, time.perf_counter() - t0)
 
+    def _remember(self, cache: OrderedDict, key: str, value):
+        cache[key] = value
+        if len(cache) > self.cache_size:  # bounded: a 100k-article run must not hold every article
+            cache.popitem(last=False)
+        return value
+
     def article(self, store, id: str) -> Article:
         a = self._articles.get(id)
         if a is None:
-            a = self._articles[id] = store.article(id)
+            return self._remember(self._articles, id, store.article(id))
+        self._articles.move_to_end(id)
         return a
 
     def prof(self, store, id: str) -> list[SentenceProfile]:
         p = self._profiles.get(id)
         if p is None:
-            p = self._profiles[id] = profile(self.article(store, id))
+            return self._remember(self._profiles, id, profile(self.article(store, id)))
+        self._profiles.move_to_end(id)
         return p
 
     # -- fingerprint ----------------------------------------------------------------------
@@ -81,7 +91,8 @@ class ReuseEngine:
         if changed:
             store.drop_fingerprints(changed)
         for i in range(0, len(stale), 500):
-            batch = [self.article(store, id) for id in stale[i:i + 500]]
+            loaded = store.article_batch(stale[i:i + 500])
+            batch = [loaded[id] for id in stale[i:i + 500]]
             fps = fingerprint_many(batch)
             rows, bands, sents = [], [], []
             for a, fp in zip(batch, fps):

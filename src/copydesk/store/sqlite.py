@@ -192,6 +192,16 @@ class SQLiteStore:
         for id in ids:
             yield self.article(id)
 
+    def article_batch(self, ids: list[str]) -> dict[str, Article]:
+        """Several articles by id in one query per 500 (missing ids are left out)."""
+        out: dict[str, Article] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            q = f"SELECT {_ARTICLE_COLS} FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            for row in self.db.execute(q, chunk):
+                out[row[0]] = self._article(row)
+        return out
+
     def count_articles(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
