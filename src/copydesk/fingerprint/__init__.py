@@ -12,7 +12,7 @@ import xxhash
 
 from ..model import Article
 from .sketch import PARAMS, SketchParams, digests, shingle_hashes, word_hashes
-from .tokens import STOPWORDS, content_tokens, token_spans, tokens
+from .tokens import STOPWORDS, content_tokens, tokens
 
 __all__ = ["Fingerprint", "SentenceProfile", "fingerprint_many", "profile", "MIN_SENTENCE_TOKENS", "PARAMS",
            "SketchParams", "tokens", "content_tokens", "STOPWORDS"]
@@ -82,17 +82,10 @@ def profile(article: Article) -> list[SentenceProfile]:
 
 
 def sentence_tokens(article: Article) -> tuple[list[str], list[list[str]]]:
-    """All tokens of the body, and the tokens of each sentence (one tokenizer pass)."""
-    spans = token_spans(article.text)
-    per_sentence: list[list[str]] = [[] for _ in article.sentences]
-    starts = [s for s, _ in article.sentences]
-    k = 0
-    for tok, s, _e in spans:
-        while k + 1 < len(starts) and starts[k + 1] <= s:
-            k += 1
-        if per_sentence:
-            per_sentence[k].append(tok)
-    return [t for t, _, _ in spans], per_sentence
+    """All tokens of the body, and the tokens of each sentence (sentences cover the body
+    but for the blank lines between paragraphs, so the first is the second joined)."""
+    per_sentence = [tokens(article.text[s:e]) for s, e in article.sentences]
+    return [t for st in per_sentence for t in st], per_sentence
 
 
 def fingerprint_many(articles: list[Article]) -> list[Fingerprint]:

@@ -24,15 +24,10 @@ _HASH_CACHE: dict[str, int] = {}
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word and number tokens of ``text`` (thousands separators dropped)."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        t = m.group().lower()
-        if t[0].isdigit():
-            t = t.replace(",", "")
-        else:
-            t = t.replace("’", "'")
-        out.append(t)
-    return out
+    toks = _TOKEN.findall(text.lower())
+    if "," in text or "’" in text:
+        toks = [t.replace(",", "") if t[0].isdigit() else t.replace("’", "'") for t in toks]
+    return toks
 
 
 def token_spans(text: str) -> list[tuple[str, int, int]]:

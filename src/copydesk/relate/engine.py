@@ -31,16 +31,38 @@ MAX_BUCKET = 500
 MIN_SHINGLE_J = 0.15   # estimated 5-gram Jaccard an LSH candidate needs (or:)
 MIN_WORD_J = 0.35      # estimated content-word Jaccard (rewrites keep most of the vocabulary)
 #: bump when pair decisions change: stored pairs of another version are recomputed
-ENGINE_VERSION = "reuse-2"
+ENGINE_VERSION = "reuse-3"
 
 
-def _band_keys(digest: np.ndarray, rows: int, bands: int, offset: int) -> list[tuple[int, int]]:
+def _band_keys(digest: np.ndarray, rows: int, bands: int, first_band: int) -> np.ndarray:
+    """One 64-bit key per LSH band (the band number mixed in, so bands never collide)."""
     d = digest[: rows * bands].astype(np.uint64).reshape(bands, rows)
-    keys = np.zeros(bands, dtype=np.uint64)
+    keys = np.arange(first_band, first_band + bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     with np.errstate(over="ignore"):
         for r in range(rows):
-            keys = keys * np.uint64(0x100000001B3) ^ d[:, r]
-    return [(offset + i, int(k & np.uint64(0x7FFFFFFFFFFFFFFF))) for i, k in enumerate(keys)]
+            keys = (keys ^ d[:, r]) * np.uint64(0x100000001B3)
+    return keys
+
+
+def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, cap: int) -> set[tuple[int, int]]:
+    """Pairs of owners that share a key, at least one of them new; keys held by more than
+    ``cap`` owners are skipped (stock content, not evidence)."""
+    order = np.argsort(keys, kind="stable")
+    k, o = keys[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    ends = np.r_[starts[1:], len(k)]
+    sizes = ends - starts
+    pairs: set[tuple[int, int]] = set()
+    for s_, e_ in zip(starts[(sizes > 1) & (sizes <= cap)], ends[(sizes > 1) & (sizes <= cap)]):
+        members = np.unique(o[s_:e_])
+        if len(members) < 2 or not is_new[members].any():
+            continue
+        ml = members.tolist()
+        for x in range(len(ml)):
+            for y in range(x + 1, len(ml)):
+                if is_new[ml[x]] or is_new[ml[y]]:
+                    pairs.add((ml[x], ml[y]))
+    return pairs
 
 
 @dataclass
@@ -94,15 +116,13 @@ class ReuseEngine:
             loaded = store.article_batch(stale[i:i + 500])
             batch = [loaded[id] for id in stale[i:i + 500]]
             fps = fingerprint_many(batch)
-            rows, bands, sents = [], [], []
+            rows = []
             for a, fp in zip(batch, fps):
+                keys = np.concatenate([_band_keys(fp.shingle_digest, *SHINGLE_BANDS, 0),
+                                       _band_keys(fp.word_digest, *WORD_BANDS, SHINGLE_BANDS[1])])
                 rows.append((a.id, a.body_hash, params, fp.shingle_digest.tobytes(), fp.word_digest.tobytes(),
-                             np.array(fp.sentence_hashes, dtype=np.uint64).tobytes()))
-                for band, key in _band_keys(fp.shingle_digest, *SHINGLE_BANDS, 0) + \
-                        _band_keys(fp.word_digest, *WORD_BANDS, 1000):
-                    bands.append((band, key, a.id))
-                sents.extend((int(h & 0x7FFFFFFFFFFFFFFF), a.id) for h in fp.sentence_hashes)
-            store.put_fingerprints(rows, bands, sents)
+                             np.array(fp.sentence_hashes, dtype=np.uint64).tobytes(), keys.tobytes()))
+            store.put_fingerprints(rows)
             self.progress("fingerprint", len(batch), len(stale))
         self.stats.count("fingerprinted", len(stale))
         self._timed("fingerprint", t0)
@@ -110,42 +130,62 @@ class ReuseEngine:
 
     # -- candidates -----------------------------------------------------------------------
     def candidates(self, store, new: list[str]) -> list[tuple[str, str, str]]:
-        """Candidate pairs (a, b, why) that involve a new article; a is the earlier ingested."""
+        """Candidate pairs (a, b, why) that involve a new article; a is the earlier ingested.
+
+        Same clean body, a shared sentence (not a stock phrase), or a shared LSH band
+        of either sketch; LSH-only pairs must also have an estimated similarity in reach
+        of a copy. All indexes are built in memory from the stored fingerprints."""
         t0 = time.perf_counter()
-        seq = store.article_seq()
+        rows = store.fingerprints()
+        ids = [r[0] for r in rows]
+        index = {id: i for i, id in enumerate(ids)}
+        is_new = np.zeros(len(ids), dtype=bool)
+        is_new[[index[i] for i in new if i in index]] = True
         known = store.known_pairs()
-        out: dict[tuple[str, str], str] = {}
-        lsh_only: list[tuple[str, str]] = []
-        for id in new:
-            found: dict[str, str] = {}
-            for other in store.body_hash_partners(id):
-                found[other] = "same body"
-            for other, n in store.sentence_partners(id, self.settings.max_sentence_df).items():
-                if n >= 1:
-                    found.setdefault(other, f"{n} shared sentence(s)")
-            for other in store.band_partners(id, MAX_BUCKET):
-                if other not in found:
-                    found[other] = "similar vocabulary (MinHash LSH)"
-            for other, why in found.items():
-                a, b = (id, other) if seq[id] < seq[other] else (other, id)
-                if (a, b) not in known and (a, b) not in out:
-                    out[(a, b)] = why
-                    if why.startswith("similar"):
-                        lsh_only.append((a, b))
-        # LSH buckets also catch articles that merely share a topic: keep those whose
-        # estimated similarity is in reach of a copy
-        if lsh_only:
-            digests = store.digests(sorted({x for pair in lsh_only for x in pair}))
-            for a, b in lsh_only:
-                sa, wa = digests[a]
-                sb, wb = digests[b]
-                shingle_j = float(np.mean(np.frombuffer(sa, np.uint32) == np.frombuffer(sb, np.uint32)))
-                word_j = float(np.mean(np.frombuffer(wa, np.uint32) == np.frombuffer(wb, np.uint32)))
-                if shingle_j < MIN_SHINGLE_J and word_j < MIN_WORD_J:
-                    del out[(a, b)]
+        found: dict[tuple[int, int], str] = {}
+
+        bodies: dict[str, list[int]] = {}
+        for i, r in enumerate(rows):
+            bodies.setdefault(r[1], []).append(i)
+        for members in bodies.values():
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    if is_new[members[x]] or is_new[members[y]]:
+                        found[(members[x], members[y])] = "same body"
+
+        sent = [np.frombuffer(r[4], dtype=np.uint64) for r in rows]
+        if any(len(h) for h in sent):
+            keys = np.concatenate(sent)
+            owner = np.repeat(np.arange(len(ids)), [len(h) for h in sent])
+            for pair in _shared_key_pairs(keys, owner, is_new, self.settings.max_sentence_df):
+                found.setdefault(pair, "shared sentence")
+
+        bands = [np.frombuffer(r[5], dtype=np.uint64) for r in rows]
+        keys = np.concatenate(bands) if bands else np.zeros(0, dtype=np.uint64)
+        owner = np.repeat(np.arange(len(ids)), [len(b) for b in bands])
+        lsh = [p for p in _shared_key_pairs(keys, owner, is_new, MAX_BUCKET) if p not in found]
+        if lsh:
+            # LSH buckets also catch articles that merely share a topic: keep those whose
+            # estimated similarity is in reach of a copy
+            shingle = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows])
+            words = np.stack([np.frombuffer(r[3], dtype=np.uint32) for r in rows])
+            pa = np.array([p[0] for p in lsh])
+            pb = np.array([p[1] for p in lsh])
+            for i in range(0, len(lsh), 20000):
+                x, y = pa[i:i + 20000], pb[i:i + 20000]
+                sj = (shingle[x] == shingle[y]).mean(axis=1)
+                wj = (words[x] == words[y]).mean(axis=1)
+                for k in np.flatnonzero((sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J)):
+                    found[(int(x[k]), int(y[k]))] = "similar vocabulary (MinHash LSH)"
+        out = []
+        for (x, y), why in found.items():
+            a, b = ids[min(x, y)], ids[max(x, y)]  # rows are in ingest order
+            if (a, b) not in known:
+                out.append((a, b, why))
+        out.sort()
         self.stats.count("candidate_pairs", len(out))
         self._timed("candidates", t0)
-        return [(a, b, why) for (a, b), why in sorted(out.items())]
+        return out
 
     # -- align + relate -----------------------------------------------------------------
     def align(self, store, pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, list[SentenceMatch]]]:

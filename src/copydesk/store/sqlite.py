@@ -72,6 +72,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX pairs_b ON pairs(b);
     """,
+    # v3: LSH band keys kept with each fingerprint and indexed in memory (much faster than SQL joins)
+    """
+    DROP TABLE lsh_bands;
+    DROP TABLE sentence_index;
+    DELETE FROM fingerprints;
+    DELETE FROM pairs;
+    ALTER TABLE fingerprints ADD COLUMN band_keys BLOB NOT NULL DEFAULT x'';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -229,45 +237,21 @@ class SQLiteStore:
             for i in range(0, len(ids), 500):
                 chunk = ids[i:i + 500]
                 marks = ",".join("?" * len(chunk))
-                for table, col in (("fingerprints", "article"), ("lsh_bands", "article"), ("sentence_index", "article")):
-                    self.db.execute(f"DELETE FROM {table} WHERE {col} IN ({marks})", chunk)
+                self.db.execute(f"DELETE FROM fingerprints WHERE article IN ({marks})", chunk)
                 self.db.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", chunk + chunk)
 
-    def put_fingerprints(self, rows: list[tuple[str, str, str, bytes, bytes, bytes]],
-                         bands: list[tuple[int, int, str]], sentences: list[tuple[int, str]]) -> None:
+    def put_fingerprints(self, rows: list[tuple[str, str, str, bytes, bytes, bytes, bytes]]) -> None:
+        """rows: (article, body_hash, params, shingle_digest, word_digest, sentence_hashes, band_keys)."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO fingerprints VALUES (?,?,?,?,?,?)", rows)
-            self.db.executemany("INSERT INTO lsh_bands VALUES (?,?,?)", bands)
-            self.db.executemany("INSERT INTO sentence_index VALUES (?,?)", sentences)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO fingerprints (article, body_hash, params, shingle_digest, word_digest, "
+                "sentence_hashes, band_keys) VALUES (?,?,?,?,?,?,?)", rows)
 
-    def digests(self, ids: list[str]) -> dict[str, tuple[bytes, bytes]]:
-        """article -> (shingle digest, word digest) bytes."""
-        out: dict[str, tuple[bytes, bytes]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            q = f"SELECT article, shingle_digest, word_digest FROM fingerprints WHERE article IN ({','.join('?' * len(chunk))})"
-            out.update({a: (s, w) for a, s, w in self.db.execute(q, chunk)})
-        return out
-
-    def band_partners(self, article: str, max_bucket: int) -> set[str]:
-        rows = self.db.execute(
-            "SELECT o.article FROM lsh_bands m JOIN lsh_bands o ON o.band = m.band AND o.key = m.key "
-            "WHERE m.article = ? AND o.article != ?", (article, article)).fetchall()
-        return {r[0] for r in rows}
-
-    def sentence_partners(self, article: str, max_df: int) -> dict[str, int]:
-        """Articles sharing sentence hashes with ``article`` -> how many (common sentences skipped)."""
-        rows = self.db.execute(
-            "SELECT o.article, COUNT(*) FROM sentence_index m JOIN sentence_index o ON o.hash = m.hash "
-            "WHERE m.article = ? AND o.article != ? AND m.hash IN "
-            "(SELECT hash FROM sentence_index WHERE hash IN (SELECT hash FROM sentence_index WHERE article = ?) "
-            " GROUP BY hash HAVING COUNT(*) <= ?) GROUP BY o.article", (article, article, article, max_df)).fetchall()
-        return dict(rows)
-
-    def body_hash_partners(self, article: str) -> set[str]:
-        rows = self.db.execute("SELECT o.id FROM articles m JOIN articles o ON o.body_hash = m.body_hash "
-                               "WHERE m.id = ? AND o.id != ?", (article, article)).fetchall()
-        return {r[0] for r in rows}
+    def fingerprints(self) -> list[tuple[str, str, bytes, bytes, bytes, bytes]]:
+        """(article, body_hash, shingle_digest, word_digest, sentence_hashes, band_keys), in ingest order."""
+        return self.db.execute(
+            "SELECT f.article, f.body_hash, f.shingle_digest, f.word_digest, f.sentence_hashes, f.band_keys "
+            "FROM fingerprints f JOIN articles a ON a.id = f.article ORDER BY a.seq").fetchall()
 
     def known_pairs(self) -> set[tuple[str, str]]:
         return {(a, b) for a, b in self.db.execute("SELECT a, b FROM pairs")}
