@@ -28,10 +28,14 @@ from .pair import PairStats, is_reuse, pair_stats, reuse_type
 SHINGLE_BANDS = (4, 32)   # word 5-grams: near-duplicates (Jaccard >= ~0.5)
 WORD_BANDS = (3, 42)      # content words: rewrites (Jaccard >= ~0.35)
 MAX_BUCKET = 500
-MIN_SHINGLE_J = 0.15   # estimated 5-gram Jaccard an LSH candidate needs (or:)
-MIN_WORD_J = 0.35      # estimated content-word Jaccard (rewrites keep most of the vocabulary)
+# An LSH candidate is kept when its estimated similarity is in reach of a copy: 5-gram Jaccard
+# >= 0.15, or content-word Jaccard >= 0.55 (rewrites keep most of the vocabulary), or >= 0.40 with
+# some 5-grams left. Articles on one topic share words (0.35-0.55 measured) but no 5-grams.
+MIN_SHINGLE_J = 0.15
+MIN_WORD_J = 0.55
+MIN_WORD_J_WITH_SHINGLES = 0.40
 #: bump when pair decisions change: stored pairs of another version are recomputed
-ENGINE_VERSION = "reuse-3"
+ENGINE_VERSION = "reuse-4"
 
 
 def _band_keys(digest: np.ndarray, rows: int, bands: int, first_band: int) -> np.ndarray:
@@ -175,7 +179,8 @@ class ReuseEngine:
                 x, y = pa[i:i + 20000], pb[i:i + 20000]
                 sj = (shingle[x] == shingle[y]).mean(axis=1)
                 wj = (words[x] == words[y]).mean(axis=1)
-                for k in np.flatnonzero((sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J)):
+                keep = (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
+                for k in np.flatnonzero(keep):
                     found[(int(x[k]), int(y[k]))] = "similar vocabulary (MinHash LSH)"
         out = []
         for (x, y), why in found.items():
