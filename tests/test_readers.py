@@ -368,3 +368,19 @@ def test_lone_surrogate_in_json_is_replaced_not_fatal(tmp_path: Path):
     assert set(arts) == {"ok", "odd"}
     assert arts["odd"].text == "Broken \ufffd escape in an article about the harbour bridge."
     assert arts["odd"].title == "Odd \ufffd title"
+
+
+def test_jsonl_is_streamed_past_the_file_size_limit(tmp_path):
+    """JSONL corpora can be larger than ingest.max_file_bytes: only a record is limited."""
+    import gzip as _gzip
+
+    settings = copydesk.load_settings().with_overrides({"ingest": {"max_file_bytes": 2000}})
+    lines = [json.dumps({"id": f"r{i}", "text": f"Record number {i} tells a long enough story. " * 5}) for i in range(40)]
+    plain = tmp_path / "big.jsonl"
+    plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    packed = tmp_path / "big2.jsonl.gz"
+    packed.write_bytes(_gzip.compress(("\n".join(lines).replace('"r', '"g') + "\n").encode()))
+    assert plain.stat().st_size > 2000
+    with copydesk.open_store(tmp_path / "s.db") as store:
+        res = copydesk.ingest([plain, packed], store, settings=settings)
+        assert (res.added, res.errors) == (80, 0)

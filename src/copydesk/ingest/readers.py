@@ -3,16 +3,18 @@ records it cannot use, and goes on with the rest of its input."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
+import zlib
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 from ..config import IngestSettings
-from ..errors import FormatError, InputError, TooLargeError
+from ..errors import EmptyInputError, FormatError, InputError, TooLargeError
 from ..model import InputMark, RawRecord
-from .files import decode, read_bytes
+from .files import declared_encoding, decode, is_gzipped, looks_binary, read_bytes
 from .records import from_mapping, make_record
 
 Item = RawRecord | InputError | InputMark
@@ -54,8 +56,15 @@ def _json_list(items: list, stem: str, name: str) -> Iterator[Item]:
             yield exc.at(input=name, record=where)
 
 
-def read_jsonl_stream(stream: TextIO, stem: str, name: str, settings: IngestSettings) -> Iterator[Item]:
-    for lineno, line in enumerate(stream, start=1):
+def read_jsonl_stream(stream: Iterable[str], stem: str, name: str, settings: IngestSettings) -> Iterator[Item]:
+    yield from _jsonl_records(enumerate(stream, start=1), stem, name, settings)
+
+
+def _jsonl_records(lines: Iterable[tuple[int, str]], stem: str, name: str, settings: IngestSettings) -> Iterator[Item]:
+    for lineno, line in lines:
+        if lineno < 0:  # a line that could not be read: the message comes in place of the text
+            yield FormatError(line, input=name, record=f"line {-lineno}")
+            continue
         where = f"line {lineno}"
         if not line.strip():
             continue
@@ -79,8 +88,49 @@ def read_jsonl_stream(stream: TextIO, stem: str, name: str, settings: IngestSett
 
 
 def read_jsonl(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
-    text = decode(read_bytes(path, settings.max_file_bytes))
-    yield from read_jsonl_stream(io.StringIO(text), _stem(path), name, settings)
+    """JSON Lines, streamed: a JSONL file has no size limit (its records do), so corpora of
+    any size are read in constant memory. Each line is UTF-8, or decoded by detection."""
+    head = _head(path)
+    if not head.strip():
+        raise EmptyInputError("empty file")
+    if looks_binary(head):
+        raise FormatError("binary data, not text")
+    declared = declared_encoding(head)
+    if declared and declared not in ("utf-8", "utf-8-sig"):  # UTF-16/32 lines cannot be split as bytes
+        text = decode(read_bytes(path, settings.max_file_bytes))
+        yield from read_jsonl_stream(io.StringIO(text), _stem(path), name, settings)
+        return
+    yield from _jsonl_records(_decoded_lines(path, name), _stem(path), name, settings)
+
+
+def _head(path: Path, size: int = 65536) -> bytes:
+    try:
+        with (gzip.open(path, "rb") if is_gzipped(path) else open(path, "rb")) as fh:
+            return fh.read(size)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise FormatError(f"truncated or corrupt gzip data ({exc})") from exc
+    except OSError as exc:
+        raise FormatError(f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def _decoded_lines(path: Path, name: str) -> Iterator[tuple[int, str]]:
+    lineno = 0
+    try:
+        with (gzip.open(path, "rb") if is_gzipped(path) else open(path, "rb")) as fh:
+            for lineno, raw in enumerate(fh, start=1):
+                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    try:
+                        line = decode(raw)
+                    except InputError as exc:
+                        yield -lineno, str(exc.reason)  # the error names the line
+                        continue
+                yield lineno, line
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        yield -(lineno + 1), f"truncated or corrupt gzip data after line {lineno} ({exc})"
 
 
 def read_warc(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
