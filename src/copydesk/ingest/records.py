@@ -22,8 +22,13 @@ TEXT_KEYS = ("text", "body", "content", "article", "maintext")
 HTML_KEYS = ("html", "raw_html")
 
 
+#: bump when extraction or cleaning changes what an article becomes: stored articles are
+#: then extracted again on the next run instead of being skipped as unchanged
+CLEANING_VERSION = "clean-2"
+
+
 def raw_hash(id: str, fmt: str, content: str, meta: Mapping[str, Any]) -> str:
-    h = xxhash.xxh3_128()
+    h = xxhash.xxh3_128(CLEANING_VERSION.encode())
     for part in (id, fmt, content, *(f"{k}={meta.get(k)}" for k in sorted(meta))):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x1f")

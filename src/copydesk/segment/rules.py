@@ -53,6 +53,14 @@ RULES: tuple[Rule, ...] = (
        r"|manage (?:preferences|cookies|consent)|javascript is (?:disabled|required).*|enable javascript\b.*"
        r"|this (?:video|content) (?:is )?(?:not available|can ?not be played).*|watch:?|listen:?|video:?"
        r"|report an? (?:error|correction)\b.*|topics?:.*|tags?:.*)\.?$", 160),
+    _r("copyright", "boilerplate",
+       r"^(?:copyright|©|\(c\))\b.{0,120}\ball rights reserved\b|\bmay not be (?:published|reproduced|copied),? broadcast,? "
+       r"rewritten,? or redistributed\b", 400, ("rights reserved", "redistributed")),
+    _r("credit-line", "credit",
+       r"^(?:from our (?:correspondents?|reporters?)|(?:staff|wire|agency|news) (?:and (?:wire|agency) )?reports?"
+       r"|(?:with )?(?:additional )?(?:reporting|writing|editing) by\b.{0,150}|compiled by\b.{0,60}"
+       r"|(?:by )?(?:wire|news) services?|(?:by )?(?:staff|agencies))\.?$", 200,
+       ("correspondent", "reporter", "report", "by", "service", "staff", "agencies")),
     _r("about-outlet", "boilerplate", r"^about (?:the |us\b)[^:.]{0,60}:\s*\S.{40,}", 800, ("about",)),
     _r("disclaimer", "boilerplate",
        r"\b(?:views|opinions|statements|positions|thoughts) (?:expressed|stated|voiced)\b.{0,160}\b(?:do not|don'?t|does not|"
