@@ -26,6 +26,9 @@ test: install
 bench: install
 	$(PY) bench/extraction.py
 	$(PY) bench/ingest_throughput.py
+	$(PY) bench/reuse_corpus.py --out build/reuse-eval --seed 1
+	$(VENV)/bin/copydesk analyze build/reuse-eval/corpus.jsonl --db build/reuse-eval/r.db --out build/reuse-eval/report.json -q
+	$(PY) bench/reuse_eval.py --truth build/reuse-eval/truth.json --report build/reuse-eval/report.json
 
 clean:
 	rm -rf build .pytest_cache .hypothesis
