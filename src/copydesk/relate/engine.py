@@ -48,24 +48,30 @@ def _band_keys(digest: np.ndarray, rows: int, bands: int, first_band: int) -> np
     return keys
 
 
-def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, cap: int) -> set[tuple[int, int]]:
+def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, cap: int,
+                      verify=None) -> set[tuple[int, int]]:
     """Pairs of owners that share a key, at least one of them new; keys held by more than
-    ``cap`` owners are skipped (stock content, not evidence)."""
+    ``cap`` owners are skipped (stock content, not evidence). ``verify(x, y)`` filters each
+    bucket's pairs as they are made, so a large bucket never floods memory."""
     order = np.argsort(keys, kind="stable")
     k, o = keys[order], owner[order]
     starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     ends = np.r_[starts[1:], len(k)]
     sizes = ends - starts
+    keep = (sizes > 1) & (sizes <= cap)
     pairs: set[tuple[int, int]] = set()
-    for s_, e_ in zip(starts[(sizes > 1) & (sizes <= cap)], ends[(sizes > 1) & (sizes <= cap)]):
+    for s_, e_ in zip(starts[keep], ends[keep]):
         members = np.unique(o[s_:e_])
         if len(members) < 2 or not is_new[members].any():
             continue
-        ml = members.tolist()
-        for x in range(len(ml)):
-            for y in range(x + 1, len(ml)):
-                if is_new[ml[x]] or is_new[ml[y]]:
-                    pairs.add((ml[x], ml[y]))
+        i, j = np.triu_indices(len(members), k=1)
+        x, y = members[i], members[j]
+        wanted = is_new[x] | is_new[y]
+        x, y = x[wanted], y[wanted]
+        if verify is not None and len(x):
+            ok = verify(x, y)
+            x, y = x[ok], y[ok]
+        pairs.update(zip(x.tolist(), y.tolist()))
     return pairs
 
 
@@ -167,21 +173,18 @@ class ReuseEngine:
         bands = [np.frombuffer(r[5], dtype=np.uint64) for r in rows]
         keys = np.concatenate(bands) if bands else np.zeros(0, dtype=np.uint64)
         owner = np.repeat(np.arange(len(ids)), [len(b) for b in bands])
-        lsh = [p for p in _shared_key_pairs(keys, owner, is_new, MAX_BUCKET) if p not in found]
-        if lsh:
-            # LSH buckets also catch articles that merely share a topic: keep those whose
+        shingle = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows]) if rows else None
+        words = np.stack([np.frombuffer(r[3], dtype=np.uint32) for r in rows]) if rows else None
+
+        def similar(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+            # LSH buckets also catch articles that merely share a topic: keep the pairs whose
             # estimated similarity is in reach of a copy
-            shingle = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows])
-            words = np.stack([np.frombuffer(r[3], dtype=np.uint32) for r in rows])
-            pa = np.array([p[0] for p in lsh])
-            pb = np.array([p[1] for p in lsh])
-            for i in range(0, len(lsh), 20000):
-                x, y = pa[i:i + 20000], pb[i:i + 20000]
-                sj = (shingle[x] == shingle[y]).mean(axis=1)
-                wj = (words[x] == words[y]).mean(axis=1)
-                keep = (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
-                for k in np.flatnonzero(keep):
-                    found[(int(x[k]), int(y[k]))] = "similar vocabulary (MinHash LSH)"
+            sj = (shingle[x] == shingle[y]).mean(axis=1)
+            wj = (words[x] == words[y]).mean(axis=1)
+            return (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
+
+        for pair in _shared_key_pairs(keys, owner, is_new, MAX_BUCKET, verify=similar):
+            found.setdefault(pair, "similar vocabulary (MinHash LSH)")
         out = []
         for (x, y), why in found.items():
             a, b = ids[min(x, y)], ids[max(x, y)]  # rows are in ingest order
