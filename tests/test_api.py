@@ -75,3 +75,22 @@ def test_workers_give_the_same_articles(tmp_path):
     assert one.articles == two.articles
     assert one.errors == two.errors
     assert one.relations == two.relations
+
+
+def test_streamed_report_equals_the_report(tmp_path):
+    import json
+    from pathlib import Path
+
+    from copydesk.report import write_streaming
+
+    demo = Path(__file__).resolve().parent.parent / "examples" / "demo"
+    full = copydesk.analyze([demo], db=tmp_path / "r.db")
+    light = copydesk.analyze([demo], db=tmp_path / "r.db", load_articles=False, out=tmp_path / "r.json")
+    assert light.articles == () and light.summary()["articles"] == len(full.articles) == 8
+    with copydesk.open_store(tmp_path / "r.db") as store:
+        write_streaming(store, tmp_path / "s.json", copydesk.RunStats())
+    for path in (tmp_path / "r.json", tmp_path / "s.json"):
+        streamed = json.loads(path.read_text(encoding="utf-8"))
+        expected = full.to_dict()
+        for key in ("articles", "relations", "stories", "errors"):
+            assert streamed[key] == expected[key], key

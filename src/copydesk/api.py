@@ -116,11 +116,29 @@ def build_report(store: SQLiteStore, stats: RunStats | None = None) -> Report:
 def analyze(
     paths: list[str | Path], *, db: str | Path = "copydesk.db", settings: Settings | None = None,
     stdin: TextIO | None = None, workers: int = 1, progress: Progress = _no_progress,
+    out: str | Path | None = None, load_articles: bool = True,
 ) -> Report:
-    """Ingest ``paths`` into the store at ``db`` and run the whole pipeline; returns the report."""
+    """Ingest ``paths`` into the store at ``db`` and run the whole pipeline; returns the report.
+
+    ``out``: also write the JSON report there (streamed from the store). With
+    ``load_articles=False`` the returned report leaves ``articles`` empty (only their count
+    is set), which keeps memory flat on large corpora."""
+    from .report import write_streaming
+
     stats = RunStats()
     with open_store(db) as store:
         settings = settings or load_settings()
         ingest(paths, store, settings=settings, stdin=stdin, workers=workers, progress=progress, stats=stats)
         relate(store, stats, settings=settings, progress=progress)
-        return build_report(store, stats)
+        if load_articles:
+            report = build_report(store, stats)
+        else:
+            with _stage(stats, "report"):
+                count = store.count_articles()
+                report = Report(articles=(), relations=tuple(store.relations()), stories=tuple(store.stories()),
+                                errors=tuple(store.errors()), stats=stats, article_count=count)
+            stats.counts["articles"] = count
+        if out is not None:
+            with _stage(stats, "report"):
+                write_streaming(store, out, stats)
+        return report

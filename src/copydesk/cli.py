@@ -136,9 +136,7 @@ def analyze(paths: tuple[str, ...], db: str, out: str | None, as_json: bool, str
     show_progress = not quiet and not as_json and sys.stderr.isatty()
     with _Progress(show_progress) as progress:
         report = api.analyze(list(paths), db=db, settings=settings, stdin=sys.stdin, workers=workers,
-                             progress=progress)
-    if out:
-        report.write(out)
+                             progress=progress, out=out, load_articles=False)
     summary = report.summary()
     if as_json:
         click.echo(json.dumps({"db": db, "out": out, **summary, "errors": [e.to_dict() for e in report.errors]},
@@ -149,7 +147,7 @@ def analyze(paths: tuple[str, ...], db: str, out: str | None, as_json: bool, str
         for e in report.errors:
             click.echo(f"error: {e.input}{f' [{e.record}]' if e.record else ''}: {e.reason}", err=True)
     counts = report.stats.counts
-    if not report.articles:
+    if not summary["articles"]:
         click.echo("Error: no article could be read from the inputs.", err=True)
         sys.exit(1)
     if strict and counts.get("ingest_errors", 0):
@@ -235,12 +233,14 @@ def report(db: str, out: str | None) -> None:
     """Write the JSON report of what the database holds (no re-analysis)."""
     if not Path(db).exists():
         raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
+    from .model import RunStats
+    from .report import write_streaming
+
     with open_store(db, readonly=True) as store:
-        rep = api.build_report(store)
         if out:
-            rep.write(out)
+            write_streaming(store, out, RunStats())
         else:
-            click.echo(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1))
+            click.echo(json.dumps(api.build_report(store).to_dict(), ensure_ascii=False, indent=1))
 
 
 @cli.command()

@@ -19,6 +19,8 @@ class Report:
     stories: tuple[Story, ...]
     errors: tuple[ErrorRecord, ...]
     stats: RunStats = field(default_factory=RunStats)
+    #: how many articles the store holds (``articles`` may be left empty for a large corpus)
+    article_count: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -44,7 +46,7 @@ class Report:
         for r in self.relations:
             by_type[r.type] = by_type.get(r.type, 0) + 1
         return {
-            "articles": len(self.articles),
+            "articles": self.article_count if self.article_count is not None else len(self.articles),
             "relations": len(self.relations),
             "relations_by_type": by_type,
             "duplicate_groups": len(dup_groups),
@@ -54,3 +56,26 @@ class Report:
             "counts": dict(self.stats.counts),
             "timings": {k: round(v, 3) for k, v in self.stats.timings.items()},
         }
+
+
+def write_streaming(store: Any, path: str | Path, stats: RunStats) -> None:
+    """Write the report of everything in ``store`` one article at a time, so a corpus of
+    any size is written in constant memory (same JSON as ``Report.write``)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    dumps = lambda obj: json.dumps(obj, ensure_ascii=False)  # noqa: E731
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write('{"version": %d,\n"articles": [' % REPORT_VERSION)
+        for i, a in enumerate(store.articles()):
+            fh.write(("," if i else "") + "\n" + dumps(a.report_dict()))
+        fh.write('],\n"relations": [')
+        for i, r in enumerate(store.relations()):
+            fh.write(("," if i else "") + "\n" + dumps(r.to_dict()))
+        fh.write('],\n"stories": [')
+        for i, st in enumerate(store.stories()):
+            fh.write(("," if i else "") + "\n" + dumps(st.to_dict()))
+        fh.write('],\n"errors": ')
+        fh.write(dumps([{"input": e.input, "record": e.record, "reason": e.reason, "kind": e.kind}
+                        for e in store.errors()]))
+        fh.write(',\n"stats": ' + dumps(stats.to_dict()) + "}\n")
+    tmp.replace(path)
