@@ -61,7 +61,7 @@ class _PoolStage:
 class LocalEngine:
     """Run steps in-process; ``workers > 1`` puts per-record steps in a process pool."""
 
-    def __init__(self, workers: int | None = None, chunk: int = 16):
+    def __init__(self, workers: int | None = None, chunk: int = 128):
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
         self.chunk = chunk
 
