@@ -59,6 +59,16 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="SQLite database file (created if missing) or sqlite:/// URL.")(fn)
 
 
+def workers_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+                        help="Processes for extraction and cleaning.")(fn)
+
+
+def config_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+                        help="Settings file (TOML) overriding the defaults; copydesk.toml is read if present.")(fn)
+
+
 def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text.")(fn)
 
@@ -118,10 +128,8 @@ def cli(debug: bool) -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any input record could not be used.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary (errors still go to stderr).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print seconds per pipeline stage.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processes for extraction and cleaning.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Settings file (TOML) overriding the defaults; copydesk.toml is read if present.")
+@workers_option
+@config_option
 @handle_errors
 def analyze(paths: tuple[str, ...], db: str, out: str | None, as_json: bool, strict: bool, quiet: bool,
             verbose: bool, workers: int, config_path: str | None) -> None:
@@ -207,10 +215,8 @@ def _print_summary(report: Any, summary: dict[str, Any], *, db: str, out: str | 
 @db_option
 @json_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processes for extraction and cleaning.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Settings file (TOML) overriding the defaults.")
+@workers_option
+@config_option
 @handle_errors
 def ingest(paths: tuple[str, ...], db: str, as_json: bool, quiet: bool, workers: int, config_path: str | None) -> None:
     """Only read, clean and store PATHS (no relations); `analyze` does this and more."""
@@ -270,8 +276,7 @@ KIND_STYLE = {"verbatim": "green", "edited": "yellow", "paraphrase": "magenta"}
 @click.argument("b")
 @db_option
 @json_option
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Settings file (TOML) overriding the defaults.")
+@config_option
 @handle_errors
 def compare(a: str, b: str, db: str, as_json: bool, config_path: str | None) -> None:
     """Show articles A and B side by side: aligned passages coloured by kind, changes marked.

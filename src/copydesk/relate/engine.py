@@ -433,16 +433,23 @@ def _family_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]
 W_CENTRAL = 0.6
 
 
-def _centrality_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]:
-    """One original, many copies: copies differ from each other by their own edits, so the
-    original is the member of a family closest to the others. For each pair, the third
-    articles related to both vote for the one they are closer to."""
+def _geometry(pairs: list[dict]) -> tuple[dict[frozenset[str], float], dict[str, set[str]]]:
+    """How far apart related articles are (1 - mean closeness of the two readings), and who
+    is related to whom."""
     dist: dict[frozenset[str], float] = {}
     neighbours: dict[str, set[str]] = {}
     for p in pairs:
         dist[frozenset((p["a"], p["b"]))] = 1.0 - (p["ab"]["closeness"] + p["ba"]["closeness"]) / 2
         neighbours.setdefault(p["a"], set()).add(p["b"])
         neighbours.setdefault(p["b"], set()).add(p["a"])
+    return dist, neighbours
+
+
+def _centrality_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]:
+    """One original, many copies: copies differ from each other by their own edits, so the
+    original is the member of a family closest to the others. For each pair, the third
+    articles related to both vote for the one they are closer to."""
+    dist, neighbours = _geometry(pairs)
     out = {}
     for p in pairs:
         a, b = p["a"], p["b"]
@@ -478,13 +485,7 @@ def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
         side = p["ab"] if d.a_is_original else p["ba"]
         o, der = (p["a"], p["b"]) if d.a_is_original else (p["b"], p["a"])
         edge[(o, der)] = {**side, "direction_confidence": d.confidence, "evidence": [side["note"], *d.evidence]}
-    # how far apart two related articles are: 1 - mean closeness of the two readings
-    dist: dict[frozenset[str], float] = {}
-    neighbours: dict[str, set[str]] = {}
-    for p in pairs:
-        dist[frozenset((p["a"], p["b"]))] = 1.0 - (p["ab"]["closeness"] + p["ba"]["closeness"]) / 2
-        neighbours.setdefault(p["a"], set()).add(p["b"])
-        neighbours.setdefault(p["b"], set()).add(p["a"])
+    dist, neighbours = _geometry(pairs)
     out = []
     for (o, d), p in sorted(edge.items()):
         d_od = dist[frozenset((o, d))]
