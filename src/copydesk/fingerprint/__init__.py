@@ -5,6 +5,7 @@ sketch.py). ``profile`` gives the per-sentence view that alignment uses."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,19 +51,14 @@ def _sentence_hash(toks: list[str]) -> int:
     return xxhash.xxh64_intdigest(" ".join(toks).encode("utf-8", "surrogatepass"))
 
 
+_QUOTED = re.compile(r"[“\"][^”\"]*(?:[”\"]|$)")
+
+
 def quote_share(text: str) -> float:
-    """Fraction of ``text`` inside “…” or "..." quotation marks."""
-    inside = 0
-    depth_start = None
-    for i, ch in enumerate(text):
-        if ch in "“\"" and depth_start is None:
-            depth_start = i
-        elif ch in "”\"" and depth_start is not None:
-            inside += i - depth_start + 1
-            depth_start = None
-    if depth_start is not None:  # an unclosed quote runs to the end
-        inside += len(text) - depth_start
-    return inside / len(text) if text else 0.0
+    """Fraction of ``text`` inside “…” or "..." quotation marks (an unclosed quote runs to the end)."""
+    if not text or ("“" not in text and '"' not in text):
+        return 0.0
+    return sum(m.end() - m.start() for m in _QUOTED.finditer(text)) / len(text)
 
 
 def profile(article: Article) -> list[SentenceProfile]:

@@ -199,7 +199,7 @@ class ReuseEngine:
     def align(self, store, pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, list[SentenceMatch]]]:
         t0 = time.perf_counter()
         drafts: list[tuple[str, str, Draft]] = []
-        for a, b, _why in pairs:
+        for a, b, _why in _by_family(pairs):  # family by family, so the article caches hit
             if self.article(store, a).body_hash == self.article(store, b).body_hash:
                 drafts.append((a, b, Draft()))
                 continue
@@ -303,6 +303,27 @@ class ReuseEngine:
 
         return {"a": a.id, "b": b.id, "dated": [a.published, b.published],
                 "clues": [list(w) for w in d.weighted], "ab": side(True), "ba": side(False)}
+
+
+def _by_family(pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """``pairs`` grouped by connected component (each group in its original order)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, _ in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+    first: dict[str, int] = {}
+    for i, (a, _b, _w) in enumerate(pairs):
+        first.setdefault(find(a), i)
+    return sorted(pairs, key=lambda p: (first[find(p[0])], p[0], p[1]))
 
 
 def _closeness(matches: list[SentenceMatch], sd: list[SentenceProfile], *, derived_is_b: bool) -> float:
