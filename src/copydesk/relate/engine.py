@@ -58,8 +58,20 @@ def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, c
     starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     ends = np.r_[starts[1:], len(k)]
     sizes = ends - starts
-    keep = (sizes > 1) & (sizes <= cap)
     pairs: set[tuple[int, int]] = set()
+    # buckets of two, by far the most common, all at once
+    two = starts[sizes == 2]
+    x, y = np.minimum(o[two], o[two + 1]), np.maximum(o[two], o[two + 1])
+    wanted = (x != y) & (is_new[x] | is_new[y])
+    x, y = x[wanted], y[wanted]
+    if len(x):
+        if verify is not None:
+            ok = np.zeros(len(x), dtype=bool)
+            for i in range(0, len(x), 50000):
+                ok[i:i + 50000] = verify(x[i:i + 50000], y[i:i + 50000])
+            x, y = x[ok], y[ok]
+        pairs.update(zip(x.tolist(), y.tolist()))
+    keep = (sizes > 2) & (sizes <= cap)
     for s_, e_ in zip(starts[keep], ends[keep]):
         members = np.unique(o[s_:e_])
         if len(members) < 2 or not is_new[members].any():
