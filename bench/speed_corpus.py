@@ -126,7 +126,7 @@ SYN = {
     "first": "initial", "last": "final", "found": "discovered", "according": "per", "hit": "struck",
     "shot": "gunned", "left": "departed", "million": "millions", "team": "squad", "game": "match",
     "death": "passing", "later": "subsequently", "began": "started", "start": "begin", "help": "assist",
-    "big": "large", "small": "little", "large": "sizable", "home": "house", "near": "close",
+    "small": "little", "large": "sizable", "home": "house", "near": "close",
     "show": "display", "showed": "displayed", "company": "firm", "announced": "unveiled",
     "officials": "authorities", "official": "spokesperson", "attack": "assault", "city": "town",
     "car": "vehicle", "died.": "perished.", "victim": "casualty", "victims": "casualties",

@@ -9,7 +9,7 @@ import json
 import os
 import zlib
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import Callable, Iterable, Iterator
 
 from ..config import IngestSettings
 from ..errors import EmptyInputError, FormatError, InputError, TooLargeError

@@ -60,7 +60,6 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
     ``cut_end`` > 0: A's last sentences are missing from B; < 0: B's from A.
     ``intro`` > 0: B opens with sentences of its own before A's opening; < 0: the reverse.
     ``context``: how well the shared passage fits the rest of A and of B (see context_fit)."""
-    score = 0.0
     evidence: list[tuple[float, str]] = []
 
     e = earlier(a.published, b.published)
