@@ -19,6 +19,7 @@ demo: install
 	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
 	@mkdir -p build
 	$(VENV)/bin/copydesk analyze examples/demo --db build/demo.db --out build/demo-report.json
+	@echo "Next: $(VENV)/bin/copydesk compare riverside-gazette-original valley-daily-rewrite --db build/demo.db"
 
 test: install
 	$(PY) -m pytest
