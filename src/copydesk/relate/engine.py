@@ -22,6 +22,7 @@ from ..fingerprint import PARAMS, SentenceProfile, fingerprint_many, profile
 from ..model import Article, Change, Passage, Relation, RunStats
 from .changes import changes_both
 from .direction import context_fit, decide
+from ..unionfind import UnionFind
 from .pair import PairStats, is_reuse, pair_stats, reuse_type
 
 #: LSH banding: (name, rows per band, bands) over the two 128-value digests
@@ -319,19 +320,10 @@ class ReuseEngine:
 
 def _by_family(pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """``pairs`` grouped by connected component (each group in its original order)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    families = UnionFind()
+    find = families.find
     for a, b, _ in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
+        families.union(a, b)
     first: dict[str, int] = {}
     for i, (a, _b, _w) in enumerate(pairs):
         first.setdefault(find(a), i)
@@ -423,18 +415,11 @@ def _family_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]
     taken as the original."""
     from ..dates import date_sort_key, to_instant
 
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    families = UnionFind()
+    find = families.find
     dates: dict[str, str | None] = {}
     for p in pairs:
-        parent[find(p["a"])] = find(p["b"])
+        families.union(p["a"], p["b"])
         dates[p["a"]], dates[p["b"]] = p["dated"]
     earliest: dict[str, tuple[float, str]] = {}
     n_dated: dict[str, int] = {}

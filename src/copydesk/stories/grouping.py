@@ -11,6 +11,7 @@ import xxhash
 
 from ..dates import date_sort_key
 from ..model import Relation, Story, TimelineEntry, TreeEdge
+from ..unionfind import UnionFind
 
 
 def story_id(anchor_article: str) -> str:
@@ -22,21 +23,13 @@ def group_stories(
     published: Mapping[str, str | None], sources: Mapping[str, str | None],
 ) -> list[Story]:
     """One story per connected component of ``relations`` over ``article_ids`` (ingest order)."""
-    parent = {a: a for a in article_ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     order = {a: i for i, a in enumerate(article_ids)}
+    groups = UnionFind()
+    find = groups.find
     for r in relations:
-        if r.original in parent and r.derived in parent:
+        if r.original in order and r.derived in order:
             ra, rb = find(r.original), find(r.derived)
-            if ra != rb:
-                keep, drop = (ra, rb) if order[ra] < order[rb] else (rb, ra)
-                parent[drop] = keep
+            groups.union(ra, rb, keep=ra if order[ra] < order[rb] else rb)  # the earliest-ingested root names it
     members: dict[str, list[str]] = {}
     for a in article_ids:
         members.setdefault(find(a), []).append(a)
