@@ -36,7 +36,6 @@ import argparse
 import gzip
 import json
 import re
-import subprocess
 import sys
 import time
 import traceback
@@ -45,21 +44,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchutil import REPO, revision  # noqa: E402
+
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "extraction"
 DEFAULT_JSON = REPO / "bench" / "out" / "extraction.json"
 WORSE_MARGIN = 0.05
 
-
-def revision() -> str:
-    """The repository's commit, with ``+dirty`` when ``src/`` has uncommitted changes (read-only git calls)."""
-    try:
-        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "diff", "--quiet", "HEAD", "--", "src"]).returncode != 0
-        return head + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 _TOKEN = re.compile(r"\w+")
 

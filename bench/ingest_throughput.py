@@ -49,22 +49,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchutil import REPO, revision  # noqa: E402
+
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 BENCH_DATA = REPO / "bench" / "data"
 DEFAULT_JSON = REPO / "bench" / "out" / "ingest_throughput.json"
 SEED = 20261122
-
-
-def revision() -> str:
-    """The repository's commit, with ``+dirty`` when ``src/`` has uncommitted changes (read-only git calls)."""
-    try:
-        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "diff", "--quiet", "HEAD", "--", "src"]).returncode != 0
-        return head + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def copydesk_exe() -> list[str]:

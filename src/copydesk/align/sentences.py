@@ -38,12 +38,6 @@ class Draft:
     pending: list[tuple[int, int, float]] = field(default_factory=list)  # (a, b, dice)
 
 
-def _dice(x: frozenset[str], y: frozenset[str]) -> float:
-    if not x or not y:
-        return 0.0
-    return 2 * len(x & y) / (len(x) + len(y))
-
-
 def lexical_matches(sa: list[SentenceProfile], sb: list[SentenceProfile]) -> Draft:
     """Score every plausible sentence pair lexically (an inverted index keeps it near-linear)."""
     by_hash: dict[int, list[int]] = {}
@@ -162,25 +156,23 @@ def _containment(part: SentenceProfile, whole: SentenceProfile) -> float:
 def add_splits(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[SentenceProfile]) -> list[SentenceMatch]:
     """Sentences one side split in two (or merged): an unmatched sentence next to a matched
     one whose counterpart contains most of its words joins that match as ``edited``."""
-    by_a = {m.a: m for m in matches}
-    by_b = {m.b: m for m in matches}
-    extra = []
-    for s in sb:
-        if s.index in by_b or len(s.tokens) < MIN_TOKENS:
-            continue
-        for nb in (s.index - 1, s.index + 1):
-            m = by_b.get(nb)
-            if m is not None and _containment(s, sa[m.a]) >= SPLIT_CONTAINMENT:
-                extra.append(SentenceMatch(m.a, s.index, "edited", _containment(s, sa[m.a])))
-                break
-    for s in sa:
-        if s.index in by_a or len(s.tokens) < MIN_TOKENS:
-            continue
-        for na in (s.index - 1, s.index + 1):
-            m = by_a.get(na)
-            if m is not None and _containment(s, sb[m.b]) >= SPLIT_CONTAINMENT:
-                extra.append(SentenceMatch(s.index, m.b, "edited", _containment(s, sb[m.b])))
-                break
+    def joins(one: list[SentenceProfile], other: list[SentenceProfile], by_index: dict[int, SentenceMatch],
+              index_of_other, pair) -> list[SentenceMatch]:
+        found = []
+        for s in one:
+            if s.index in by_index or len(s.tokens) < MIN_TOKENS:
+                continue
+            for n in (s.index - 1, s.index + 1):
+                m = by_index.get(n)
+                if m is not None and _containment(s, other[index_of_other(m)]) >= SPLIT_CONTAINMENT:
+                    found.append(pair(m, s.index, _containment(s, other[index_of_other(m)])))
+                    break
+        return found
+
+    extra = joins(sb, sa, {m.b: m for m in matches}, lambda m: m.a,
+                  lambda m, i, c: SentenceMatch(m.a, i, "edited", c))
+    extra += joins(sa, sb, {m.a: m for m in matches}, lambda m: m.b,
+                   lambda m, i, c: SentenceMatch(i, m.b, "edited", c))
     if not extra:
         return matches
     # the match a split sentence joins is no longer verbatim

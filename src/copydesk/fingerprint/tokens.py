@@ -30,16 +30,6 @@ def tokens(text: str) -> list[str]:
     return toks
 
 
-def token_spans(text: str) -> list[tuple[str, int, int]]:
-    """(token, start, end) for each token, with the token as in ``tokens``."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        t = m.group().lower()
-        t = t.replace(",", "") if t[0].isdigit() else t.replace("’", "'")
-        out.append((t, m.start(), m.end()))
-    return out
-
-
 def token_hash(tok: str) -> int:
     h = _HASH_CACHE.get(tok)
     if h is None:

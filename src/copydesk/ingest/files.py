@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import io
 import re
 import zlib
 from pathlib import Path
@@ -176,6 +175,3 @@ def _as_western(data: bytes) -> str | None:
         return None
     return text
 
-
-def text_stream(data: bytes) -> io.StringIO:
-    return io.StringIO(decode(data))

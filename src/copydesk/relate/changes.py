@@ -104,11 +104,6 @@ def diff_both(a_text: str, a_start: int, b_text: str, b_start: int) -> tuple[lis
     return ab, ba
 
 
-def diff_sentences(orig_text: str, o_start: int, der_text: str, d_start: int) -> list[Change]:
-    """Word-level changes from one original sentence to one derived sentence."""
-    return diff_both(orig_text, o_start, der_text, d_start)[0]
-
-
 def _units(matches: list[SentenceMatch], o_is_a: bool) -> list[tuple[list[int], list[int], str]]:
     """Matches grouped where one sentence was split or merged: (original idxs, derived idxs, kind)."""
     pairs = [((m.a, m.b) if o_is_a else (m.b, m.a), m.kind) for m in matches]
@@ -181,14 +176,6 @@ def changes_both(a: Article, b: Article, matches: list[SentenceMatch], sa: list[
     ba.extend(_unmatched(a, sa, matched_a, "added"))
     ba.extend(_unmatched(b, sb, matched_b, "dropped", anchor=anchor_a))
     return ab, ba
-
-
-def changes_for(original: Article, derived: Article, matches: list[SentenceMatch], so: list[SentenceProfile],
-                sd: list[SentenceProfile], *, o_is_a: bool) -> list[Change]:
-    """All changes from ``original`` to ``derived`` (``o_is_a``: the matches' A side is the original)."""
-    if o_is_a:
-        return changes_both(original, derived, matches, so, sd)[0]
-    return changes_both(derived, original, matches, sd, so)[1]
 
 
 def _unmatched(article: Article, profiles: list[SentenceProfile], matched: set[int], kind: str,

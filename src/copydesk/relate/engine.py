@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from ..align.embed import Embedder
 from ..align.passages import passages as build_passages
 from ..align.sentences import Draft, SentenceMatch, add_splits, finish, lexical_matches, open_candidates
 from ..config import ReuseSettings
@@ -93,7 +94,7 @@ class ReuseEngine:
     settings: ReuseSettings
     stats: RunStats = field(default_factory=RunStats)
     progress: Callable[..., None] = lambda *a, **k: None
-    embedder: object | None = None
+    embedder: Embedder | None = None
     cache_size: int = 4096
     _articles: "OrderedDict[str, Article]" = field(default_factory=OrderedDict)
     _profiles: "OrderedDict[str, list[SentenceProfile]]" = field(default_factory=OrderedDict)

@@ -21,7 +21,6 @@ class PairStats:
     strong: int             # verbatim/edited matches of substantial, non-quote sentences
     strong_chars: int
     para: int               # paraphrase matches of non-quote sentences
-    matched_chars_b: int
     reworded: float         # (edited + paraphrase) share of matched characters
     ordered: float          # longest in-order run of matches / matches
     n_a: int
@@ -80,7 +79,7 @@ def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list
     n_b = sum(1 for s in sb if len(s.tokens) >= MIN_SENTENCE_TOKENS) or len(sb)
     return PairStats(
         share_a=min(1.0, got_a / len_a), share_b=min(1.0, got_b / len_b), strong=strong, strong_chars=strong_chars,
-        para=para, matched_chars_b=got_b, reworded=(edited_chars + para_chars) / got_b if got_b else 0.0,
+        para=para, reworded=(edited_chars + para_chars) / got_b if got_b else 0.0,
         ordered=ordered, n_a=n_a, n_b=n_b,
     )
 

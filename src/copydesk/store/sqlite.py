@@ -217,17 +217,6 @@ class SQLiteStore:
         """(id, source, title, published, body_hash) of every article, in ingest order."""
         return self.db.execute("SELECT id, source, title, published, body_hash FROM articles ORDER BY seq").fetchall()
 
-    def body_groups(self) -> list[list[str]]:
-        rows = self.db.execute(
-            "SELECT body_hash, id FROM articles WHERE body_hash IN "
-            "(SELECT body_hash FROM articles GROUP BY body_hash HAVING COUNT(*) > 1) ORDER BY body_hash, seq"
-        ).fetchall()
-        groups: dict[str, list[str]] = {}
-        for h, id in rows:
-            groups.setdefault(h, []).append(id)
-        return list(groups.values())
-
-    # -- reuse engine -------------------------------------------------------------------
     def fingerprint_state(self) -> dict[str, tuple[str, str]]:
         """article -> (body_hash, params) of the stored fingerprints."""
         return {a: (h, p) for a, h, p in self.db.execute("SELECT article, body_hash, params FROM fingerprints")}
@@ -264,10 +253,6 @@ class SQLiteStore:
     def related_pairs(self) -> list[dict]:
         return [json.loads(d) for (d,) in self.db.execute("SELECT data FROM pairs WHERE related = 1 ORDER BY a, b")]
 
-    def article_seq(self) -> dict[str, int]:
-        return dict(self.db.execute("SELECT id, seq FROM articles"))
-
-    # -- relations ----------------------------------------------------------------------
     def replace_relations(self, relations: Iterable[Relation]) -> None:
         with self.db:
             self.db.execute("DELETE FROM relations")
@@ -329,11 +314,6 @@ class SQLiteStore:
             raise NotFoundError(f"no story with id '{id}' in {self.path}")
         return self._story(json.loads(row[0]))
 
-    def story_of(self) -> dict[str, str]:
-        """article id -> story id, as last computed."""
-        return dict(self.db.execute("SELECT article, story FROM story_articles").fetchall())
-
-    # -- errors and runs ------------------------------------------------------------------
     def errors(self) -> list[ErrorRecord]:
         rows = self.db.execute("SELECT input, record, reason, kind FROM errors ORDER BY input, at, record")
         return [ErrorRecord(i, r or None, reason, kind) for i, r, reason, kind in rows]
