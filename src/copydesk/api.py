@@ -20,7 +20,7 @@ from .report import Report
 from .segment.step import SegmentStep
 from .store import SQLiteStore, open_store
 from .store.step import WriteStep
-from .stories import group_stories
+from .stories import build_stories
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def ingest(
 
 
 def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Settings | None = None,
-           progress: Progress = _no_progress, embedder: object | None = None) -> None:
+           progress: Progress = _no_progress, embedder: object | None = None, run_id: int | None = None) -> None:
     """Find reuse between articles (only pairs involving new or changed articles are
     computed), then recompute relations and stories over everything in the store."""
     settings = settings or load_settings()
@@ -80,16 +80,17 @@ def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Setti
     with _stage(stats, "relate"):
         relations = relations_from_pairs(store.related_pairs())
         store.replace_relations(relations)
-    meta = store.article_meta()
-    ids = [m[0] for m in meta]
-    published = {m[0]: m[3] for m in meta}
-    titles = {m[0]: m[2] for m in meta}
-    sources = {m[0]: m[1] for m in meta}
-    with _stage(stats, "stories"):
-        stories = group_stories(ids, relations, titles=titles, published=published, sources=sources)
+    timings: dict[str, float] = {}
+    stories, changes = build_stories(store, relations, settings, progress=progress, embedder=embedder,
+                                     timings=timings)
+    for stage, seconds in timings.items():
+        stats.add_time(stage, seconds)
+    with _stage(stats, "stories.store"):
         store.replace_stories(stories)
+        store.add_story_changes(changes, run_id)
     stats.counts["relations"] = len(relations)
     stats.counts["stories"] = len(stories)
+    stats.counts["story_changes"] = len(changes)
 
 
 def find_candidates(store: SQLiteStore, *, settings: Settings | None = None,
@@ -142,3 +143,42 @@ def analyze(
             with _stage(stats, "report"):
                 write_streaming(store, out, stats)
         return report
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """One line of the story list."""
+
+    id: str
+    title: str | None
+    articles: int
+    independent_sources: int
+    copies: int
+    sources: tuple[str, ...]
+    first_seen: str | None
+    originals: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "articles": self.articles,
+                "independent_sources": self.independent_sources, "copies": self.copies,
+                "sources": list(self.sources), "first_seen": self.first_seen, "originals": list(self.originals)}
+
+
+def story_summaries(store: SQLiteStore, *, sort: str = "size") -> list[StorySummary]:
+    """Every story with its counts: ``sort`` by "size" (articles, then independent sources),
+    "sources" (independent sources first) or "recent" (latest first-seen first)."""
+    from .dates import date_sort_key
+
+    out = []
+    for s in store.stories():
+        sources = tuple(dict.fromkeys(t.source for t in s.timeline if t.source))
+        out.append(StorySummary(s.id, s.title, len(s.articles), len(s.originals),
+                                len(s.articles) - len(s.originals), sources, s.first_seen, s.originals))
+    keys = {
+        "size": lambda x: (-x.articles, -x.independent_sources, x.id),
+        "sources": lambda x: (-x.independent_sources, -x.articles, x.id),
+        "recent": lambda x: (date_sort_key(x.first_seen) or "", x.id),
+    }
+    if sort not in keys:
+        raise ValueError(f"sort must be one of {', '.join(keys)}")
+    return sorted(out, key=keys[sort], reverse=sort == "recent")

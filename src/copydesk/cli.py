@@ -351,6 +351,109 @@ def _print_comparison(cmp: Any) -> None:
             con.print(f"  {dropped} passage(s) of the original are not in the derived text")
 
 
+@cli.command()
+@db_option
+@json_option
+@click.option("--sort", type=click.Choice(["size", "sources", "recent"]), default="size", show_default=True,
+              help="Order: most articles, most independent sources, or latest first seen.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Show at most this many stories.")
+@handle_errors
+def stories(db: str, as_json: bool, sort: str, limit: int | None) -> None:
+    """List stories: title, articles, independent sources, copies, first seen, originals."""
+    from .api import story_summaries
+
+    with _open_existing(db) as store:
+        rows = story_summaries(store, sort=sort)[:limit]
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=1))
+        return
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for col in ("story", "title", "articles", "independent", "copies", "first seen", "originals"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r.id, r.title or "(untitled)", str(r.articles), str(r.independent_sources), str(r.copies),
+                      r.first_seen or "-", ", ".join(r.originals[:3]) + (" ..." if len(r.originals) > 3 else ""))
+    _console().print(table)
+
+
+@cli.command()
+@click.argument("story_id", metavar="ID")
+@db_option
+@json_option
+@handle_errors
+def story(story_id: str, db: str, as_json: bool) -> None:
+    """Show one story: family tree, timeline, entities, facts with their support, and the brief."""
+    with _open_existing(db) as store:
+        s = store.story(story_id)
+        changes = store.story_changes(story_id)
+        titles = {a.id: (a.source, a.title) for a in store.article_batch(list(s.articles)).values()}
+        relations = {r.derived: r for a in s.articles for r in store.relations(a) if r.derived == a and r.via is None}
+    if as_json:
+        data = s.to_dict()
+        data["changes"] = [c.to_dict() for c in changes]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    con = _console()
+    con.print(f"[bold]{escape(s.title or '(untitled)')}[/]  {s.id}")
+    con.print(f"{len(s.articles)} articles, {len(s.originals)} independent, first seen {s.first_seen or '-'}")
+
+    def label(a: str) -> str:
+        source, title = titles.get(a, (None, None))
+        rel = relations.get(a)
+        how = f" [dim]({rel.type}, {rel.share:.0%} taken)[/]" if rel else ""
+        return f"{escape(a)}{f' [cyan]{escape(source)}[/]' if source else ''}{how}"
+
+    children: dict[str | None, list[str]] = {}
+    for e in s.tree:
+        children.setdefault(e.parent, []).append(e.article)
+    tree = Tree("[bold]family tree[/] (originals at the root)")
+
+    def grow(node: Tree, a: str, seen: set[str]) -> None:
+        branch = node.add(label(a))
+        for c in children.get(a, []):
+            if c not in seen:
+                seen.add(c)
+                grow(branch, c, seen)
+
+    for root in children.get(None, []):
+        grow(tree, root, {root})
+    con.print(tree)
+    con.print("[bold]timeline[/]")
+    for t in s.timeline:
+        con.print(f"  {t.published or 'undated':<26} {escape(t.source or '-'):<20} {escape(t.article)}")
+    if s.entities:
+        con.print("[bold]entities[/]")
+        for e in s.entities:
+            aka = f" (also: {escape(', '.join(e.aliases))})" if e.aliases else ""
+            con.print(f"  {e.kind:<12} {escape(e.name)}{aka}  [dim]{len(e.articles)} article(s)[/]")
+    if s.facts:
+        con.print("[bold]facts[/] (independent sources / articles)")
+        for f in s.facts:
+            con.print(f"  \\[{f.independent_sources}/{len(f.sources)}] {escape(f.text)}  "
+                      f"[dim]{escape(', '.join(f.sources))}[/]")
+            for d in f.disagreements:
+                sides = " vs ".join(f"\"{escape(c.text)}\" ({escape(', '.join(c.sources))})" for c in d.claims)
+                con.print(f"      [yellow]disagreement on {escape(d.about)}[/]: {sides}")
+    if s.brief:
+        con.print("[bold]brief[/]")
+        for b in s.brief:
+            con.print(f"  {escape(b.text)} [dim]\\[{escape(', '.join(b.sources))}][/]")
+    for c in changes:
+        con.print(f"[dim]{c.kind}: {escape(c.story)} <- {escape(', '.join(c.others))} (run {c.run})[/]"
+                  if c.kind == "merge" else f"[dim]split: {escape(c.story)} -> {escape(', '.join(c.others))}[/]")
+
+
+def _open_existing(db: str):
+    if not Path(db).exists():
+        raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
+    return open_store(db, readonly=True)
+
+
 def main() -> None:
     cli(prog_name="copydesk")
 

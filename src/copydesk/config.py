@@ -35,10 +35,24 @@ class ReuseSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StoriesSettings:
+    threshold: float = 0.15
+    names_weight: float = 1.0
+    time_window_days: float = 7.0
+    max_df: float = 0.5
+    enrich_min_articles: int = 2
+    enrich_max_articles: int = 8
+    ner_max_chars: int = 8000
+    fact_threshold: float = 0.6
+    brief_sentences: int = 5
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     reuse: ReuseSettings = field(default_factory=ReuseSettings)
+    stories: StoriesSettings = field(default_factory=StoriesSettings)
 
     def with_overrides(self, data: dict[str, Any], *, origin: str = "<settings>") -> "Settings":
         """A copy with ``{"section": {"key": value}}`` applied; unknown keys raise ConfigError."""

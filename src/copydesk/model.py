@@ -201,11 +201,31 @@ class Entity(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Claim(_Record):
+    """One side of a disagreement: what some sources say."""
+
+    text: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement(_Record):
+    """Sources giving different values for the same thing (a count, a place)."""
+
+    about: str
+    kind: str
+    claims: tuple[Claim, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Fact(_Record):
+    """A statement of the story, the articles that state it, and how many of them are
+    independent (copies of one original count once)."""
+
     text: str
     sources: tuple[str, ...] = ()
     independent_sources: int = 0
-    disagreements: tuple[Any, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +246,17 @@ class Story(_Record):
     entities: tuple[Entity, ...] = ()
     facts: tuple[Fact, ...] = ()
     brief: tuple[BriefSentence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryChange(_Record):
+    """A run's change to existing stories: ``merge`` (``story`` absorbed ``others``) or
+    ``split`` (articles of ``story`` went on to ``others``)."""
+
+    kind: str
+    story: str
+    others: tuple[str, ...]
+    run: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from ..errors import NotFoundError, SchemaError, StoreError
 from ..model import (
     Article, BriefSentence, Change, Embed, Entity, ErrorRecord, Fact, Passage, Relation, Removed, Story,
-    TimelineEntry, TreeEdge,
+    StoryChange, TimelineEntry, TreeEdge, Claim, Disagreement,
 )
 
 #: each entry migrates the schema from version i to i + 1
@@ -79,6 +79,14 @@ MIGRATIONS: tuple[str, ...] = (
     DELETE FROM fingerprints;
     DELETE FROM pairs;
     ALTER TABLE fingerprints ADD COLUMN band_keys BLOB NOT NULL DEFAULT x'';
+    """,
+    # v4: story merges/splits per run; named entities per article (cached: NER is slow)
+    """
+    CREATE TABLE story_changes (
+        run INTEGER, kind TEXT NOT NULL, story TEXT NOT NULL, others TEXT NOT NULL, at REAL NOT NULL
+    );
+    CREATE INDEX story_changes_story ON story_changes(story);
+    CREATE TABLE article_entities (article TEXT PRIMARY KEY, version TEXT NOT NULL, data TEXT NOT NULL);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -300,7 +308,10 @@ class SQLiteStore:
             timeline=tuple(TimelineEntry(**t) for t in data.get("timeline", [])),
             entities=tuple(Entity(e["name"], e["kind"], tuple(e["aliases"]), tuple(e["articles"]))
                            for e in data.get("entities", [])),
-            facts=tuple(Fact(f["text"], tuple(f["sources"]), f["independent_sources"], tuple(f["disagreements"]))
+            facts=tuple(Fact(f["text"], tuple(f["sources"]), f["independent_sources"],
+                             tuple(Disagreement(d["about"], d["kind"],
+                                                tuple(Claim(c["text"], tuple(c["sources"])) for c in d["claims"]))
+                                   for d in f["disagreements"]))
                         for f in data.get("facts", [])),
             brief=tuple(BriefSentence(b["text"], tuple(b["sources"])) for b in data.get("brief", [])),
         )
@@ -313,6 +324,40 @@ class SQLiteStore:
         if row is None:
             raise NotFoundError(f"no story with id '{id}' in {self.path}")
         return self._story(json.loads(row[0]))
+
+    def story_assignments(self) -> dict[str, str]:
+        """article -> story id, as the last run left them."""
+        return dict(self.db.execute("SELECT article, story FROM story_articles"))
+
+    def add_story_changes(self, changes: Iterable[StoryChange], run: int | None) -> None:
+        now = time.time()
+        with self.db:
+            self.db.executemany("INSERT INTO story_changes VALUES (?, ?, ?, ?, ?)",
+                                [(run, c.kind, c.story, _dumps(list(c.others)), now) for c in changes])
+
+    def story_changes(self, story: str | None = None) -> list[StoryChange]:
+        """Merges and splits, oldest first; those naming ``story`` (either side) if given."""
+        rows = self.db.execute("SELECT run, kind, story, others FROM story_changes ORDER BY rowid").fetchall()
+        out = [StoryChange(kind, sid, tuple(json.loads(others)), run) for run, kind, sid, others in rows]
+        return [c for c in out if story is None or c.story == story or story in c.others]
+
+    def article_entities(self, ids: Iterable[str], version: str) -> dict[str, list]:
+        """Cached entity mentions of ``ids`` made by entity extractor ``version``."""
+        out: dict[str, list] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            q = ",".join("?" * len(chunk))
+            for a, data in self.db.execute(
+                    f"SELECT article, data FROM article_entities WHERE version = ? AND article IN ({q})",
+                    [version, *chunk]):
+                out[a] = json.loads(data)
+        return out
+
+    def put_article_entities(self, rows: dict[str, list], version: str) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO article_entities VALUES (?, ?, ?)",
+                                [(a, version, _dumps(m)) for a, m in rows.items()])
 
     def errors(self) -> list[ErrorRecord]:
         rows = self.db.execute("SELECT input, record, reason, kind FROM errors ORDER BY input, at, record")

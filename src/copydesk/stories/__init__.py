@@ -1,5 +1,7 @@
-"""stories: articles grouped into stories, with family tree and timeline."""
+"""stories: articles grouped into events, with family tree, timeline, entities, facts and brief."""
 
-from .grouping import group_stories, story_id
+from .build import build_stories
+from .grouping import ClusterParams, cluster_stories, group_stories
+from .ids import assign_story_ids, story_id
 
-__all__ = ["group_stories", "story_id"]
+__all__ = ["ClusterParams", "assign_story_ids", "build_stories", "cluster_stories", "group_stories", "story_id"]

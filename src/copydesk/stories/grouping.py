@@ -1,52 +1,96 @@
-"""Stories from reuse relations: connected components of the relation graph.
+"""Stories: event clusters of articles, each with its family tree and timeline.
 
-Every article belongs to exactly one story. A story's id is derived from its
-earliest-ingested article, so it stays the same when later runs add articles."""
+``cluster_stories`` decides membership (reuse families clustered by content, names
+and time, ``cluster.py``); ``group_stories`` names the clusters with stable ids
+(``ids.py``) and lays out each story's originals, tree and timeline from the reuse
+relations. Entities, facts and the brief are added afterwards (``enrich.py``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Mapping, Sequence
 
-import xxhash
-
 from ..dates import date_sort_key
-from ..model import Relation, Story, TimelineEntry, TreeEdge
+from ..model import Relation, Story, StoryChange, TimelineEntry, TreeEdge
 from ..unionfind import UnionFind
+from .cluster import cluster_families
+from .features import story_text, story_vectors
+from .ids import assign_story_ids
 
 
-def story_id(anchor_article: str) -> str:
-    return "st-" + xxhash.xxh64_hexdigest(anchor_article.encode("utf-8"))[:12]
+@dataclass(frozen=True, slots=True)
+class ClusterParams:
+    threshold: float = 0.15
+    names_weight: float = 1.0
+    time_window_days: float = 7.0
+    max_df: float = 0.5
+
+
+def _days(published: str | None) -> float | None:
+    key = date_sort_key(published)
+    if not key:
+        return None
+    try:
+        return float(date.fromisoformat(key[:10]).toordinal())
+    except ValueError:
+        return None
+
+
+def families(article_ids: Sequence[str], relations: Sequence[Relation]) -> list[int]:
+    """The reuse family index of each article (articles linked by any relation share one)."""
+    index = {a: i for i, a in enumerate(article_ids)}
+    uf = UnionFind()
+    for r in relations:
+        if r.original in index and r.derived in index:
+            uf.union(r.original, r.derived)
+    roots: dict[str, int] = {}
+    return [roots.setdefault(uf.find(a), len(roots)) for a in article_ids]
+
+
+def cluster_stories(
+    article_ids: Sequence[str], texts: Sequence[str], published: Sequence[str | None],
+    relations: Sequence[Relation], params: ClusterParams,
+) -> list[list[str]]:
+    """Article ids grouped by event, each group in the order of ``article_ids``."""
+    if not article_ids:
+        return []
+    vectors = story_vectors(texts, names_weight=params.names_weight, max_df=params.max_df)
+    labels = cluster_families(vectors, [_days(p) for p in published], families(article_ids, relations),
+                              threshold=params.threshold, time_window_days=params.time_window_days)
+    groups: dict[int, list[str]] = {}
+    for a, label in zip(article_ids, labels):
+        groups.setdefault(label, []).append(a)
+    return list(groups.values())
 
 
 def group_stories(
-    article_ids: Sequence[str], relations: Sequence[Relation], *, titles: Mapping[str, str | None],
-    published: Mapping[str, str | None], sources: Mapping[str, str | None],
-) -> list[Story]:
-    """One story per connected component of ``relations`` over ``article_ids`` (ingest order)."""
-    order = {a: i for i, a in enumerate(article_ids)}
-    groups = UnionFind()
-    find = groups.find
-    for r in relations:
-        if r.original in order and r.derived in order:
-            ra, rb = find(r.original), find(r.derived)
-            groups.union(ra, rb, keep=ra if order[ra] < order[rb] else rb)  # the earliest-ingested root names it
-    members: dict[str, list[str]] = {}
-    for a in article_ids:
-        members.setdefault(find(a), []).append(a)
+    clusters: Sequence[Sequence[str]], relations: Sequence[Relation], *, order: Mapping[str, int],
+    previous: Mapping[str, str], titles: Mapping[str, str | None], published: Mapping[str, str | None],
+    sources: Mapping[str, str | None],
+) -> tuple[list[Story], list[StoryChange]]:
+    """Stories (without entities, facts, brief) for ``clusters``, ids kept from ``previous``."""
+    ids, changes = assign_story_ids(clusters, previous, order)
     derived_from: dict[str, str] = {}
     for r in relations:
         if r.via is None:
             derived_from.setdefault(r.derived, r.original)
     stories = []
-    for root, ids in members.items():
-        originals = [a for a in ids if a not in derived_from]
-        dated = sorted((date_sort_key(published.get(a)) or "~", order[a], a) for a in ids)
+    for sid, members in zip(ids, clusters):
+        inside = set(members)
+        parent = {a: p for a in members if (p := derived_from.get(a)) in inside}
+        originals = [a for a in members if a not in parent]
+        dated = sorted((date_sort_key(published.get(a)) or "~", order[a], a) for a in members)
         first_seen = next((published.get(a) for _, _, a in dated if date_sort_key(published.get(a))), None)
-        lead = originals[0] if originals else ids[0]
+        lead = min(originals, key=lambda a: (date_sort_key(published.get(a)) or "~", order[a])) if originals \
+            else members[0]
         stories.append(Story(
-            id=story_id(root), title=titles.get(lead) or next((titles[a] for a in ids if titles.get(a)), None),
-            articles=tuple(ids), originals=tuple(originals), first_seen=first_seen,
-            tree=tuple(TreeEdge(a, derived_from.get(a)) for a in ids),
+            id=sid, title=titles.get(lead) or next((titles[a] for a in members if titles.get(a)), None),
+            articles=tuple(members), originals=tuple(originals), first_seen=first_seen,
+            tree=tuple(TreeEdge(a, parent.get(a)) for a in members),
             timeline=tuple(TimelineEntry(a, sources.get(a), published.get(a)) for _, _, a in dated),
         ))
-    return stories
+    return stories, changes
+
+
+__all__ = ["ClusterParams", "cluster_stories", "families", "group_stories", "story_text"]

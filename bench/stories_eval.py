@@ -1,0 +1,97 @@
+"""Story clustering on ECB+: B-cubed F1 and ARI of copydesk's stories against events.
+
+The threshold is chosen on topics 1-20 and reported on topics 21-45 and on the
+standard test topics 36-45, each split clustered as its own corpus with the same
+code the product runs (``copydesk.stories.cluster_stories``, reuse relations
+included). Usage:
+
+    python bench/stories_eval.py [--ecbplus ../shared/data/ecbplus/ecbplus.jsonl] [--db build/ecb.db]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from copydesk import api
+from copydesk.config import load_settings
+from copydesk.store import open_store
+from copydesk.stories import ClusterParams, cluster_stories
+from copydesk.stories.build import cluster_params
+from copydesk.stories.features import story_text
+
+
+def bcubed(labels: list[str], pred: list[int]) -> tuple[float, float, float]:
+    lc, pc, both = Counter(labels), Counter(pred), Counter(zip(labels, pred))
+    p = sum(both[(l, c)] / pc[c] for l, c in zip(labels, pred)) / len(labels)
+    r = sum(both[(l, c)] / lc[l] for l, c in zip(labels, pred)) / len(labels)
+    return 2 * p * r / (p + r), p, r
+
+
+def score(split, params: ClusterParams) -> dict:
+    from sklearn.metrics import adjusted_rand_score
+
+    ids, texts, published, relations, labels = split
+    clusters = cluster_stories(ids, texts, published, relations, params)
+    label_of = {a: i for i, members in enumerate(clusters) for a in members}
+    pred = [label_of[a] for a in ids]
+    f, p, r = bcubed(labels, pred)
+    return {"b3_f1": round(f, 3), "b3_p": round(p, 3), "b3_r": round(r, 3),
+            "ari": round(adjusted_rand_score(labels, pred), 3), "stories": len(clusters), "events": len(set(labels))}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ecbplus", default=str(Path(__file__).resolve().parents[2] / "shared/data/ecbplus/ecbplus.jsonl"))
+    ap.add_argument("--db", default="build/ecb-stories.db")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    rows = [json.loads(line) for line in open(args.ecbplus, encoding="utf-8")]
+    truth = {r["id"]: (r["topic"], r["subtopic"]) for r in rows}
+    Path(args.db).parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    api.analyze([args.ecbplus], db=args.db, load_articles=False)
+    analyze_s = time.perf_counter() - t0
+    with open_store(args.db) as store:
+        articles = {a.id: a for a in store.articles()}
+        relations = store.relations()
+
+    def split(lo: int, hi: int):
+        ids = [a for a in articles if a in truth and lo <= truth[a][0] <= hi]
+        inside = set(ids)
+        rel = [r for r in relations if r.original in inside and r.derived in inside]
+        return (ids, [story_text(articles[a].title, articles[a].text) for a in ids],
+                [articles[a].published for a in ids], rel, [truth[a][1] for a in ids])
+
+    train, test, test36 = split(1, 20), split(21, 45), split(36, 45)
+    default = cluster_params(load_settings().stories)
+    grid = []
+    for threshold in np.arange(0.10, 0.351, 0.025):
+        for names_weight in (0.5, 1.0):
+            params = ClusterParams(threshold=round(float(threshold), 3), names_weight=names_weight,
+                                   time_window_days=default.time_window_days, max_df=default.max_df)
+            grid.append((score(train, params)["b3_f1"], params))
+    best_f1, best = max(grid, key=lambda x: x[0])
+    result = {
+        "chosen_on_topics_1_20": {"threshold": best.threshold, "names_weight": best.names_weight, "b3_f1": best_f1},
+        "default_settings": {"threshold": default.threshold, "names_weight": default.names_weight},
+        "topics_21_45": score(test, best), "topics_36_45": score(test36, best),
+        "topics_21_45_defaults": score(test, default), "topics_36_45_defaults": score(test36, default),
+        "articles": len(articles), "relations": len(relations), "analyze_seconds": round(analyze_s, 1),
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for k, v in result.items():
+            print(f"{k}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""The stories stage of the pipeline: cluster, name, lay out and enrich stories."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..config import Settings, StoriesSettings
+from ..model import Relation, Story, StoryChange
+from ..pipeline import Progress, _no_progress
+from .grouping import ClusterParams, cluster_stories, group_stories, story_text
+
+
+def cluster_params(settings: StoriesSettings) -> ClusterParams:
+    return ClusterParams(threshold=settings.threshold, names_weight=settings.names_weight,
+                         time_window_days=settings.time_window_days, max_df=settings.max_df)
+
+
+def build_stories(
+    store, relations: Sequence[Relation], settings: Settings, *, progress: Progress = _no_progress,
+    embedder: object | None = None, timings: dict[str, float] | None = None,
+) -> tuple[list[Story], list[StoryChange]]:
+    """Every story over the articles in ``store``; ids kept from the stories stored before."""
+    import time
+
+    t0 = time.perf_counter()
+    meta = store.article_meta()
+    ids = [m[0] for m in meta]
+    order = {a: i for i, a in enumerate(ids)}
+    titles = {m[0]: m[2] for m in meta}
+    published = {m[0]: m[3] for m in meta}
+    sources = {m[0]: m[1] for m in meta}
+    texts = [story_text(a.title, a.text) for a in store.articles()]
+    clusters = cluster_stories(ids, texts, [published[a] for a in ids], relations, cluster_params(settings.stories))
+    del texts
+    stories, changes = group_stories(clusters, relations, order=order, previous=store.story_assignments(),
+                                     titles=titles, published=published, sources=sources)
+    t1 = time.perf_counter()
+    from .enrich import enrich_stories
+
+    stories = enrich_stories(store, stories, relations, settings, progress=progress, embedder=embedder)
+    if timings is not None:
+        timings["stories.cluster"] = t1 - t0
+        timings["stories.enrich"] = time.perf_counter() - t1
+    return stories, changes
+
+
+__all__ = ["build_stories", "cluster_params"]

