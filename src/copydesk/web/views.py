@@ -341,7 +341,7 @@ def story_view(store, id: str) -> dict[str, Any]:
 
 def timeline_geometry(story: Story, meta: dict[str, Article], *, width: int = 760) -> dict[str, Any]:
     """Publications as points: one lane per source, x by time; undated ones in a column of their own."""
-    left, right, lane_h, top = 170, 30, 30, 34
+    left, right, lane_h, top = 170, 60, 30, 34
     entries = list(story.timeline) or [_entry(a, meta) for a in story.articles]
     lanes: list[str] = []
     for e in entries:
@@ -369,13 +369,15 @@ def timeline_geometry(story: Story, meta: dict[str, Article], *, width: int = 76
                        "y": top + lane * lane_h + lane_h / 2, "source": e.source, "published": e.published,
                        "original": e.article in originals,
                        "title": (meta[e.article].title if e.article in meta else None)})
-    ticks = []
+    ticks: list[dict[str, Any]] = []
     if times:
-        steps = 1 if span == 0 else 4
+        steps = 0 if span == 0 else 4
         for i in range(steps + 1):
-            t = lo + span * i / steps
+            t = lo + span * i / steps if steps else lo
             x = (left + x1) / 2 if span == 0 else left + (t - lo) / span * (x1 - left)
-            ticks.append({"x": round(x, 1), "label": _tick_label(t, span)})
+            label = _tick_label(t, span)
+            if not ticks or ticks[-1]["label"] != label:
+                ticks.append({"x": round(x, 1), "label": label})
     height = top + len(lanes) * lane_h + 10
     return {"width": width, "height": height, "left": left, "x1": x1, "top": top, "lane_h": lane_h,
             "lanes": [{"name": n, "y": top + i * lane_h + lane_h / 2} for i, n in enumerate(lanes)],
@@ -393,11 +395,13 @@ def _tick_label(t: float, span: float) -> str:
     from datetime import datetime, timezone
 
     dt = datetime.fromtimestamp(t, tz=timezone.utc)
-    return dt.strftime("%Y-%m-%d %H:%M") if span < 3 * 86400 else dt.strftime("%Y-%m-%d")
+    if span < 86400:
+        return dt.strftime("%H:%M")
+    return dt.strftime("%m-%d %H:%M") if span < 7 * 86400 else dt.strftime("%Y-%m-%d")
 
 
 def tree_geometry(story: Story, meta: dict[str, Article], rel_by_pair: dict[tuple[str, str], Relation],
-                  *, col_w: int = 250, row_h: int = 52, box_w: int = 210, box_h: int = 38) -> dict[str, Any]:
+                  *, col_w: int = 340, row_h: int = 52, box_w: int = 210, box_h: int = 38) -> dict[str, Any]:
     """The family tree laid out left to right: originals in the first column, each copy one
     column right of its parent; leaves stacked, a parent centred on its children."""
     members = list(story.articles)
@@ -453,7 +457,7 @@ def tree_geometry(story: Story, meta: dict[str, Article], rel_by_pair: dict[tupl
                           "type": rel.type if rel else None, "share": rel.share if rel else None,
                           "via": rel.via if rel else None,
                           "x0": x0, "y0": y0, "x1": x1, "y1": y1, "mx": (x0 + x1) / 2,
-                          "lx": x1 - 4, "ly": y1 - 6})
+                          "lx": x1 - 8, "ly": y1 - 5})
     depth = max((n.depth for n in nodes.values()), default=0)
     return {"nodes": out_nodes, "edges": edges, "width": 2 * pad + depth * col_w + box_w,
             "height": 2 * pad + max(next_row[0], 1) * row_h}
