@@ -379,7 +379,10 @@ def timeline_geometry(story: Story, meta: dict[str, Article], *, width: int = 76
             if not ticks or ticks[-1]["label"] != label:
                 ticks.append({"x": round(x, 1), "label": label})
     height = top + len(lanes) * lane_h + 10
-    return {"width": width, "height": height, "left": left, "x1": x1, "top": top, "lane_h": lane_h,
+    when = [e.published for e in entries if instants.get(e.article)]
+    return {"range": (min(when, key=lambda p: to_instant(p)[0]), max(when, key=lambda p: to_instant(p)[0]))  # type: ignore[index]
+            if when else None,
+            "width": width, "height": height, "left": left, "x1": x1, "top": top, "lane_h": lane_h,
             "lanes": [{"name": n, "y": top + i * lane_h + lane_h / 2} for i, n in enumerate(lanes)],
             "points": points, "ticks": ticks, "undated": undated, "undated_x": width - right - 25}
 
