@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test bench clean
+.PHONY: install chromium demo test bench bench-web clean
 
 install: $(STAMP)
 
@@ -21,7 +21,11 @@ demo: install
 	$(VENV)/bin/copydesk analyze examples/demo --db build/demo.db --out build/demo-report.json
 	@echo "Next: $(VENV)/bin/copydesk compare riverside-gazette-original valley-daily-rewrite --db build/demo.db"
 
-test: install
+# Debian's Chromium for the browser tests (a no-op when it is installed)
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+test: install chromium
 	$(PY) -m pytest
 
 bench: install
@@ -30,6 +34,10 @@ bench: install
 	$(PY) bench/reuse_corpus.py --out build/reuse-eval --seed 1
 	$(VENV)/bin/copydesk analyze build/reuse-eval/corpus.jsonl --db build/reuse-eval/r.db --out build/reuse-eval/report.json -q
 	$(PY) bench/reuse_eval.py --truth build/reuse-eval/truth.json --report build/reuse-eval/report.json
+
+# the web UI under load: a 10k-article database, page timings, 200 concurrent requests (minutes)
+bench-web: install
+	$(PY) bench/web_load.py --articles 10000 --workdir build/web-bench
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

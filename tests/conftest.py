@@ -39,3 +39,11 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> copydesk.Report:
 
 def _by_id(report: copydesk.Report) -> dict[str, copydesk.Article]:
     return {a.id: a for a in report.articles}
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database of the analysed demo corpus (for read-only use: copy it before writing)."""
+    db = tmp_path_factory.mktemp("demo-db") / "demo.db"
+    copydesk.analyze([DEMO], db=db)
+    return db

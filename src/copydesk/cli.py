@@ -454,6 +454,33 @@ def _open_existing(db: str):
     return open_store(db, readonly=True)
 
 
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--token", envvar="COPYDESK_TOKEN", metavar="TOKEN",
+              help="Allow POST /api/articles for requests bearing this token (also read from COPYDESK_TOKEN); "
+                   "without one the server is read-only.")
+@config_option
+@handle_errors
+def serve(db: str, host: str, port: int, token: str | None, config_path: str | None) -> None:
+    """Serve the web UI and the JSON API over the database (read-only without --token).
+
+    Pages: the story list at /, stories, articles with their reused passages, side-by-side
+    comparisons; the API under /api/ with its reference at /docs.
+    """
+    from .errors import require
+    from .web import create_app
+
+    uvicorn = require("uvicorn", feature="copydesk serve (the web UI and HTTP API)", extra="web")
+    app = create_app(db, token=token or None, settings=load_settings(config_path))
+    mode = "read and write: POST /api/articles needs the token" if token else "read-only"
+    click.echo(f"copydesk serving {db} at http://{host}:{port}/ ({mode}); API reference at /docs. Ctrl-C stops.",
+               err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     cli(prog_name="copydesk")
 

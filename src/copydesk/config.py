@@ -48,11 +48,18 @@ class StoriesSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WebSettings:
+    max_request_bytes: int = 10 * 1024 * 1024
+    max_records: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     reuse: ReuseSettings = field(default_factory=ReuseSettings)
     stories: StoriesSettings = field(default_factory=StoriesSettings)
+    web: WebSettings = field(default_factory=WebSettings)
 
     def with_overrides(self, data: dict[str, Any], *, origin: str = "<settings>") -> "Settings":
         """A copy with ``{"section": {"key": value}}`` applied; unknown keys raise ConfigError."""

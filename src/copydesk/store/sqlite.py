@@ -277,17 +277,19 @@ class SQLiteStore:
         if article is not None:
             q += " WHERE original = ? OR derived = ?"
             args = (article, article)
-        out = []
-        for o, d, t, via, share, conf, ev, ps, cs in self.db.execute(q + " ORDER BY original, derived", args):
-            out.append(Relation(
-                original=o, derived=d, type=t, via=via, share=share, direction_confidence=conf,
-                evidence=tuple(json.loads(ev)),
-                passages=tuple(Passage(tuple(p["original"]), tuple(p["derived"]), p["kind"])  # type: ignore[arg-type]
-                               for p in json.loads(ps)),
-                changes=tuple(Change(c["kind"], c["original_text"], c["derived_text"], tuple(c["derived"]))  # type: ignore[arg-type]
-                              for c in json.loads(cs)),
-            ))
-        return out
+        return [self._relation(row) for row in self.db.execute(q + " ORDER BY original, derived", args)]
+
+    @staticmethod
+    def _relation(row: tuple) -> Relation:
+        o, d, t, via, share, conf, ev, ps, cs = row
+        return Relation(
+            original=o, derived=d, type=t, via=via, share=share, direction_confidence=conf,
+            evidence=tuple(json.loads(ev)),
+            passages=tuple(Passage(tuple(p["original"]), tuple(p["derived"]), p["kind"])  # type: ignore[arg-type]
+                           for p in json.loads(ps)),
+            changes=tuple(Change(c["kind"], c["original_text"], c["derived_text"], tuple(c["derived"]))  # type: ignore[arg-type]
+                          for c in json.loads(cs)),
+        )
 
     # -- stories ------------------------------------------------------------------------
     def replace_stories(self, stories: Iterable[Story]) -> None:
@@ -382,3 +384,61 @@ class SQLiteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- listings and search for the web UI and HTTP API (copydesk serve) ------------------
+    _REL_COLS = "original, derived, type, via, share, direction_confidence, evidence, passages, changes"
+
+    def story_summaries(self) -> list[tuple[str, str | None, int, int, str | None]]:
+        """(id, title, article count, originals count, first_seen) of every story, read
+        without decoding whole stories."""
+        return self.db.execute(
+            "SELECT id, json_extract(data, '$.title'), json_array_length(data, '$.articles'), "
+            "json_array_length(data, '$.originals'), json_extract(data, '$.first_seen') FROM stories").fetchall()
+
+    def story_members(self) -> list[tuple[str, str, str | None, str | None]]:
+        """(story, article, source, published) for every article that belongs to a story."""
+        return self.db.execute("SELECT sa.story, a.id, a.source, a.published FROM story_articles sa "
+                               "JOIN articles a ON a.id = sa.article").fetchall()
+
+    def story_of(self, article: str) -> str | None:
+        row = self.db.execute("SELECT story FROM story_articles WHERE article = ?", (article,)).fetchone()
+        return row[0] if row else None
+
+    def relations_page(self, *, article: str | None = None, type: str | None = None, limit: int = 50,
+                       offset: int = 0) -> tuple[int, list[Relation]]:
+        """(total, one page of relations), optionally those of one article and/or of one type."""
+        where, args = [], []
+        if article is not None:
+            where.append("(original = ? OR derived = ?)")
+            args += [article, article]
+        if type is not None:
+            where.append("type = ?")
+            args.append(type)
+        cond = (" WHERE " + " AND ".join(where)) if where else ""
+        total = self.db.execute("SELECT COUNT(*) FROM relations" + cond, args).fetchone()[0]
+        rows = self.db.execute(f"SELECT {self._REL_COLS} FROM relations{cond} ORDER BY original, derived "
+                               "LIMIT ? OFFSET ?", [*args, limit, offset])
+        return total, [self._relation(r) for r in rows]
+
+    def relations_from(self, originals: list[str]) -> list[Relation]:
+        """Every relation whose original is one of ``originals`` (a story's articles: a story
+        holds both ends of each of its relations)."""
+        out: list[Relation] = []
+        for i in range(0, len(originals), 500):
+            chunk = originals[i:i + 500]
+            q = f"SELECT {self._REL_COLS} FROM relations WHERE original IN ({','.join('?' * len(chunk))})"
+            out.extend(self._relation(r) for r in self.db.execute(q, chunk))
+        return sorted(out, key=lambda r: (r.original, r.derived))
+
+    def search_articles(self, text: str, *, limit: int = 50, offset: int = 0
+                        ) -> tuple[int, list[tuple[str, str | None, str | None, str | None, str]]]:
+        """(total, page of (id, source, title, published, snippet)) of the articles whose id,
+        title or clean body contains ``text`` (case-insensitive for ASCII), in ingest order."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        cond = ("FROM articles WHERE title LIKE ?1 ESCAPE '\\' OR text LIKE ?1 ESCAPE '\\' "
+                "OR id LIKE ?1 ESCAPE '\\'")
+        total = self.db.execute("SELECT COUNT(*) " + cond, (pattern,)).fetchone()[0]
+        rows = self.db.execute(
+            "SELECT id, source, title, published, substr(text, max(1, instr(lower(text), lower(?2)) - 80), 240) "
+            + cond + " ORDER BY seq LIMIT ?3 OFFSET ?4", (pattern, text, limit, offset)).fetchall()
+        return total, rows

@@ -22,6 +22,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from typing import Iterable, Mapping, Sequence
 
+from rapidfuzz import fuzz
+
 from ..errors import require
 from ..model import Entity
 from ..relate.lexicon import american
@@ -107,9 +109,13 @@ def _context_vote(text: str, start: int) -> str | None:
 
 
 def _key(name: str) -> str:
-    """Case, accents, hyphens and British/American spelling ("Centre"/"Center") aside."""
+    """Case, accents, hyphens, generational suffixes ("Jr") and British/American spelling
+    ("Centre"/"Center") aside."""
     base = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or name
-    return " ".join(american(w) for w in base.lower().replace("’", "'").replace("-", " ").split())
+    words = base.lower().replace("’", "'").replace("-", " ").replace(",", " ").split()
+    while len(words) > 2 and words[-1].rstrip(".") in {"jr", "sr", "ii", "iii", "iv"}:
+        words.pop()
+    return " ".join(american(w) for w in words)
 
 
 def _strip_title(name: str) -> tuple[str, bool]:
@@ -117,6 +123,12 @@ def _strip_title(name: str) -> tuple[str, bool]:
     if m and len(name) > m.end():
         return name[m.end():], True
     return name, False
+
+
+def _in_order(short: list[str], long: list[str]) -> bool:
+    """Whether the words of ``short`` appear in ``long`` in the same order."""
+    it = iter(long)
+    return all(w in it for w in short)
 
 
 def _initials(name: str) -> str:
@@ -177,18 +189,35 @@ def merge_entities(
                        and _initials(forms[o].most_common(1)[0][0]) == surface}
             if len(matches) == 1:
                 uf.union(matches.pop(), k)
-    # people: surname-only or shorter forms of exactly one longer name
-    people = [k for k in keys if kind_of[k] == "person"]
-    for k in people:
+    # people: a surname or first name alone, or a shorter form ("Dale Hall" of "H. Dale Hall"),
+    # of exactly one longer name; a one-word mention whatever the model called it (it often
+    # calls a surname an organisation or a place)
+    people = [k for k in keys if kind_of[k] == "person" and len(k.split()) > 1]
+    for k in keys:
         words = k.split()
-        longer = {uf.find(o) for o in people if o != k and len(o.split()) > len(words)
-                  and o.split()[-1] == words[-1] and set(words) <= set(o.split())}
+        if kind_of[k] != "person" and len(words) > 1:
+            continue
+        by_surname = {uf.find(o) for o in people if o != k and len(o.split()) > len(words)
+                      and _in_order(words, o.split()) and o.split()[-1] == words[-1]}
+        by_first = {uf.find(o) for o in people if len(words) == 1 and o.split()[0] == words[0]}
+        longer = by_surname or by_first
         if len(longer) == 1:
             uf.union(longer.pop(), k)
-    # organisations: a shorter form ("Volunteer Corps", "Corps") of exactly one longer name
-    orgs_all = [k for k in keys if kind_of[k] == "organization"]
-    for k in orgs_all:
-        longer = {uf.find(o) for o in orgs_all if o != k and o.endswith(" " + k)}
+    # people: one name spelled two ways ("Andrew Welzler" / "Andrew Wetzler")
+    for i, a in enumerate(people):
+        for b in people[i + 1:]:
+            wa, wb = a.split(), b.split()
+            if len(wa) == len(wb) and wa[0] == wb[0] and len(a) >= 10 and fuzz.ratio(a, b) >= 90:
+                uf.union(a, b)
+    # organisations and places: a shorter form of the same kind ("Corps", "Fulton Courthouse",
+    # "Fish and Wildlife") of exactly one longer name; one word must start or end it (a place
+    # named at the start of an organisation's name, "Atlanta Journal-Constitution", is not it)
+    things = [k for k in keys if kind_of[k] != "person"]
+    for k in things:
+        words = k.split()
+        longer = {uf.find(o) for o in things if o != k and len(o.split()) > len(words)
+                  and kind_of[o] == kind_of[k] and _in_order(words, o.split())
+                  and (len(words) > 1 or o.split()[0] == words[0] or o.split()[-1] == words[-1])}
         if len(longer) == 1:
             uf.union(longer.pop(), k)
     # organisations: same name but one common word of the same meaning
