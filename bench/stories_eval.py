@@ -56,7 +56,9 @@ def main() -> int:
     truth = {r["id"]: (r["topic"], r["subtopic"]) for r in rows}
     Path(args.db).parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    api.analyze([args.ecbplus], db=args.db, load_articles=False)
+    # relations are what clustering needs: skip entities/facts/brief here (bench/alias_eval.py scores entities)
+    settings = load_settings().with_overrides({"stories": {"enrich_min_articles": 10**9}})
+    api.analyze([args.ecbplus], db=args.db, load_articles=False, settings=settings)
     analyze_s = time.perf_counter() - t0
     with open_store(args.db) as store:
         articles = {a.id: a for a in store.articles()}

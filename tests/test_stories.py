@@ -96,6 +96,8 @@ def test_story_ids_hold_when_articles_are_added(tmp_path, shared):
     api.analyze([corpus], db=db)
     with open_store(db) as store:
         before = {s.id: set(s.articles) for s in store.stories()}
+        made = {s.id: (s.entities, s.facts) for s in store.stories() if s.facts}
+    assert made
     assert any(len(a) > 1 for a in before.values())
     api.analyze([shared / "seeds"], db=db)  # a new, unrelated event
     with open_store(db) as store:
@@ -103,6 +105,8 @@ def test_story_ids_hold_when_articles_are_added(tmp_path, shared):
         changes = store.story_changes()
     for sid, members in before.items():
         assert after.get(sid) == members, sid
+    with open_store(db) as store:
+        assert all((store.story(sid).entities, store.story(sid).facts) == kept for sid, kept in made.items())
     new = [sid for sid in after if sid not in before]
     assert len(new) == 1 and len(after[new[0]]) == 3
     assert changes == []

@@ -67,7 +67,7 @@ def ingest(
 
 
 def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Settings | None = None,
-           progress: Progress = _no_progress, embedder: object | None = None, run_id: int | None = None) -> None:
+           progress: Progress = _no_progress, embedder: object | None = None) -> None:
     """Find reuse between articles (only pairs involving new or changed articles are
     computed), then recompute relations and stories over everything in the store."""
     settings = settings or load_settings()
@@ -87,7 +87,10 @@ def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Setti
         stats.add_time(stage, seconds)
     with _stage(stats, "stories.store"):
         store.replace_stories(stories)
-        store.add_story_changes(changes, run_id)
+        if changes:
+            run_id = store.start_run("relate", [])
+            store.add_story_changes(changes, run_id)
+            store.finish_run(run_id, {"story_changes": len(changes)})
     stats.counts["relations"] = len(relations)
     stats.counts["stories"] = len(stories)
     stats.counts["story_changes"] = len(changes)

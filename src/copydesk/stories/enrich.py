@@ -37,9 +37,23 @@ def _root_of(story: Story) -> dict[str, str]:
 def enrich_stories(store, stories: Sequence[Story], relations: Sequence[Relation], settings: Settings, *,
                    progress: Progress = _no_progress, embedder: object | None = None) -> list[Story]:
     conf = settings.stories
-    todo = [i for i, s in enumerate(stories) if len(s.articles) >= conf.enrich_min_articles]
+    out = list(stories)
+    # a story whose articles did not change keeps what was made for it last run
+    previous = {s.id: s for s in store.stories()}
+    todo = []
+    for i, s in enumerate(stories):
+        if len(s.articles) < conf.enrich_min_articles:
+            continue
+        before = previous.get(s.id)
+        if before is not None and set(before.articles) == set(s.articles) and (before.entities or before.facts):
+            out[i] = replace(s, entities=before.entities, facts=before.facts, brief=before.brief)
+        else:
+            todo.append(i)
+    # the stories with most independent sources first, then the largest, up to the budget
+    todo.sort(key=lambda i: (-len(stories[i].originals), -len(stories[i].articles), stories[i].id))
+    todo = todo[:conf.enrich_max_stories]
     if not todo:
-        return list(stories)
+        return out
     if embedder is None:
         from ..align.embed import shared_embedder
 
@@ -48,7 +62,6 @@ def enrich_stories(store, stories: Sequence[Story], relations: Sequence[Relation
     meta = store.article_meta()
     order = {m[0]: i for i, m in enumerate(meta)}
     published = {m[0]: m[3] for m in meta}
-    out = list(stories)
     cache: dict[str, np.ndarray] = {}
 
     def encode(texts: list[str]) -> np.ndarray:

@@ -1,0 +1,54 @@
+"""Cost of story clustering as the corpus grows (the clustering half of the stories stage).
+
+Runs ``copydesk.stories.cluster_stories`` (TF-IDF of content words and names, the
+family graph, average linkage per component) on the bodies of a speed corpus
+(``bench/speed_corpus.py``), with the corpus's true copy pairs as the reuse
+relations, and prints seconds and peak memory. Reading the JSONL is timed apart.
+
+    python bench/stories_speed.py bench/data/speed-10k.jsonl bench/data/speed-100k.jsonl
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from copydesk.config import load_settings
+from copydesk.model import Relation
+from copydesk.stories import cluster_stories
+from copydesk.stories.build import cluster_params
+from copydesk.stories.features import story_text
+
+
+def run(path: Path) -> dict:
+    t0 = time.perf_counter()
+    ids, texts, published = [], [], []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            ids.append(r["id"])
+            texts.append(story_text(r.get("title"), r["text"]))
+            published.append(r.get("published"))
+    truth = Path(str(path).removesuffix(".jsonl") + ".truth.jsonl")
+    relations = [Relation(t["original"], t["derived"], t["kind"], 1.0, 1.0)
+                 for t in map(json.loads, truth.open(encoding="utf-8"))] if truth.exists() else []
+    t1 = time.perf_counter()
+    clusters = cluster_stories(ids, texts, published, relations, cluster_params(load_settings().stories))
+    t2 = time.perf_counter()
+    sizes = sorted((len(c) for c in clusters), reverse=True)
+    return {"corpus": path.name, "articles": len(ids), "read_s": round(t1 - t0, 1), "cluster_s": round(t2 - t1, 1),
+            "articles_per_s": round(len(ids) / (t2 - t1)), "stories": len(clusters), "largest": sizes[:3],
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def main() -> int:
+    for p in sys.argv[1:]:
+        print(json.dumps(run(Path(p))), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
