@@ -174,3 +174,19 @@ def test_stories_and_story_commands(seeds_db):
         assert expected in res.output
     res = runner.invoke(cli, ["story", "st-nope", "--db", str(seeds_db)])
     assert res.exit_code == 1 and "no story with id 'st-nope'" in res.output
+
+
+def test_giant_components_are_cut_before_average_linkage(shared, monkeypatch):
+    """A component larger than a dense matrix allows is cut at its weakest links; every article
+    still gets one story, and pieces never exceed the limit."""
+    import copydesk.stories.cluster as cluster
+
+    rows = [json.loads(line) for line in open(shared / "data/ecbplus/ecbplus.jsonl", encoding="utf-8")]
+    rows = [r for r in rows if r["topic"] in (1, 3, 4)]
+    args = ([r["id"] for r in rows], [(r["title"] or "") + "\n" + r["text"] for r in rows],
+            [r["date"] for r in rows], [], ClusterParams())
+    whole = cluster_stories(*args)
+    monkeypatch.setattr(cluster, "MAX_DENSE", 8)
+    cut = cluster_stories(*args)
+    assert sorted(a for c in cut for a in c) == sorted(r["id"] for r in rows)
+    assert max(len(c) for c in cut) <= 8 < max(len(c) for c in whole)

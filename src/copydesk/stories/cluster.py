@@ -7,8 +7,9 @@ earliest publication. Two nodes are linked when their cosine similarity, damped 
 both are dated further apart than ``time_window_days``, reaches ``threshold``.
 Average linkage then runs inside each connected component of those links (a cluster
 made by average linkage at a threshold never spans two components, so this is exact
-and keeps the work local); a component too large for a dense matrix falls back to
-greedy assignment in time order.
+and keeps the work local); a component too large for a dense matrix is first cut at its
+weakest links. Candidate links come from each article's 40 strongest terms, and only
+those are scored exactly, which keeps 100k articles in memory.
 
 Why not a single pass that assigns each new article to its nearest story: it depends
 on arrival order and chains two events of the same kind together through one vague
@@ -28,6 +29,24 @@ from ..errors import require
 #: components larger than this are clustered greedily (a dense n x n matrix is n^2 floats)
 MAX_DENSE = 3000
 _BLOCK = 2048
+#: terms per node used to find candidate links, and the share of the threshold their overlap must reach
+TOP_TERMS = 40
+PREFILTER = 0.5
+
+
+def _top_terms(m, k: int):
+    """``m`` (CSR) with only the ``k`` largest entries of each row kept."""
+    sparse = require("scipy.sparse", feature="story clustering", extra="stories")
+    m = m.tocsr()
+    keep = np.zeros(len(m.data), dtype=bool)
+    for i in range(m.shape[0]):
+        a, b = m.indptr[i], m.indptr[i + 1]
+        if b - a <= k:
+            keep[a:b] = True
+        else:
+            keep[a + np.argpartition(-m.data[a:b], k)[:k]] = True
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))[keep]
+    return sparse.csr_matrix((m.data[keep], (rows, m.indices[keep])), shape=m.shape)
 
 
 def _time_factor(days_a: np.ndarray, days_b: np.ndarray, window: float) -> np.ndarray:
@@ -44,7 +63,6 @@ def cluster_families(
 ) -> list[int]:
     """A cluster label per article (rows of ``vectors``); ``family[i]`` is article i's family index."""
     sparse = require("scipy.sparse", feature="story clustering", extra="stories")
-    csgraph = require("scipy.sparse.csgraph", feature="story clustering", extra="stories")
     normalize = require("sklearn.preprocessing", feature="story clustering", extra="stories").normalize
     n = vectors.shape[0]
     if n == 0:
@@ -59,40 +77,74 @@ def cluster_families(
         if not np.isnan(d[i]):
             node_days[fam[i]] = d[i]
 
-    rows, cols = [], []
-    nodes_t = nodes.T.tocsc()
+    # candidate links from each node's strongest terms only (a full product of 100k rows is
+    # mostly tiny overlaps and does not fit in memory), then exact similarity for those
+    rows, cols, strengths = [], [], []
+    top = _top_terms(nodes, TOP_TERMS)
+    top_t = top.T.tocsc()
     for start in range(0, n_fam, _BLOCK):
-        block = (nodes[start:start + _BLOCK] @ nodes_t).tocoo()
-        keep = block.data >= threshold
-        r, c, s = block.row[keep] + start, block.col[keep], block.data[keep]
-        upper = r < c
-        r, c, s = r[upper], c[upper], s[upper]
-        ok = s * _time_factor(node_days[r], node_days[c], time_window_days) >= threshold
-        rows.append(r[ok])
-        cols.append(c[ok])
+        block = (top[start:start + _BLOCK] @ top_t).tocoo()
+        keep = (block.data >= threshold * PREFILTER) & (block.row + start < block.col)
+        r, c = block.row[keep] + start, block.col[keep]
+        del block
+        for i in range(0, len(r), 200_000):
+            rr, cc = r[i:i + 200_000], c[i:i + 200_000]
+            s = np.asarray(nodes[rr].multiply(nodes[cc]).sum(axis=1)).ravel()
+            s *= _time_factor(node_days[rr], node_days[cc], time_window_days)
+            ok = s >= threshold
+            rows.append(rr[ok])
+            cols.append(cc[ok])
+            strengths.append(s[ok])
     r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    graph = sparse.csr_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n_fam, n_fam))
-    n_comp, comp = csgraph.connected_components(graph, directed=False)
+    w = np.concatenate(strengths) if strengths else np.zeros(0, dtype=np.float32)
+    n_comp, comp = _components(n_fam, r, c)
 
     node_label = np.empty(n_fam, dtype=np.int64)
     next_label = 0
     by_comp = np.argsort(comp, kind="stable")
     bounds = np.flatnonzero(np.diff(comp[by_comp])) + 1
-    for idx in np.split(by_comp, bounds):
-        if len(idx) == 1:
-            labels = np.zeros(1, dtype=np.int64)
-        else:
-            sims = (nodes[idx] @ nodes[idx].T).toarray()
-            sims *= _time_factor(node_days[idx][:, None], node_days[idx][None, :], time_window_days)
-            labels = (_average_link(sims, threshold) if len(idx) <= MAX_DENSE
-                      else _greedy(sims_of=lambda i, m: (nodes[idx[i]] @ nodes[idx[m]].T).toarray().ravel()
-                                   * _time_factor(node_days[idx[i]], node_days[idx[m]], time_window_days),
-                                   order=np.argsort(np.nan_to_num(node_days[idx], nan=np.inf), kind="stable"),
-                                   threshold=threshold))
-        node_label[idx] = labels + next_label
-        next_label += int(labels.max()) + 1
+    for component in np.split(by_comp, bounds):
+        pieces = [component] if len(component) <= MAX_DENSE else _split(component, r, c, w, threshold)
+        for idx in pieces:
+            if len(idx) == 1:
+                labels = np.zeros(1, dtype=np.int64)
+            else:
+                sims = (nodes[idx] @ nodes[idx].T).toarray()
+                sims *= _time_factor(node_days[idx][:, None], node_days[idx][None, :], time_window_days)
+                labels = _average_link(sims, threshold)
+            node_label[idx] = labels + next_label
+            next_label += int(labels.max()) + 1
     return node_label[fam].tolist()
+
+
+def _components(n: int, r: np.ndarray, c: np.ndarray) -> tuple[int, np.ndarray]:
+    sparse = require("scipy.sparse", feature="story clustering", extra="stories")
+    csgraph = require("scipy.sparse.csgraph", feature="story clustering", extra="stories")
+    graph = sparse.csr_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
+    return csgraph.connected_components(graph, directed=False)
+
+
+def _split(idx: np.ndarray, r: np.ndarray, c: np.ndarray, w: np.ndarray, level: float) -> list[np.ndarray]:
+    """A component too large for a dense matrix, cut into pieces of at most MAX_DENSE nodes by
+    dropping its weakest links (15% above the threshold, then higher for what is still too
+    large); average linkage then runs in each piece. Only a chain of loosely similar articles
+    (a giant component) is cut this way."""
+    inside = np.zeros(int(max(r.max(initial=0), c.max(initial=0), idx.max())) + 1, dtype=bool)
+    inside[idx] = True
+    mask = inside[r] & inside[c]
+    r, c, w = r[mask], c[mask], w[mask]
+    level *= 1.15
+    keep = w >= level
+    local = np.full(len(inside), -1, dtype=np.int64)
+    local[idx] = np.arange(len(idx))
+    _, comp = _components(len(idx), local[r[keep]], local[c[keep]])
+    order = np.argsort(comp, kind="stable")
+    out = []
+    for part in np.split(order, np.flatnonzero(np.diff(comp[order])) + 1):
+        piece = idx[part]
+        out.extend([piece] if len(piece) <= MAX_DENSE else _split(piece, r[keep], c[keep], w[keep], level))
+    return out
 
 
 def _average_link(sims: np.ndarray, threshold: float) -> np.ndarray:
@@ -102,26 +154,3 @@ def _average_link(sims: np.ndarray, threshold: float) -> np.ndarray:
     np.fill_diagonal(dist, 0.0)
     tree = hierarchy.linkage(distance.squareform(dist, checks=False), method="average")
     return hierarchy.fcluster(tree, t=1.0 - threshold, criterion="distance") - 1
-
-
-def _greedy(*, sims_of, order: np.ndarray, threshold: float) -> np.ndarray:
-    """Each node joins the cluster with the highest mean similarity to its members, or starts one."""
-    labels = np.full(len(order), -1, dtype=np.int64)
-    members: list[list[int]] = []
-    for i in order:
-        best, best_label = -1.0, -1
-        if members:
-            done = np.flatnonzero(labels >= 0)
-            s = sims_of(i, done)
-            sums = np.bincount(labels[done], weights=s, minlength=len(members))
-            counts = np.bincount(labels[done], minlength=len(members))
-            mean = sums / np.maximum(counts, 1)
-            best_label = int(mean.argmax())
-            best = float(mean[best_label])
-        if best >= threshold:
-            labels[i] = best_label
-            members[best_label].append(i)
-        else:
-            labels[i] = len(members)
-            members.append([i])
-    return labels
