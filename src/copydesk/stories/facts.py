@@ -41,6 +41,7 @@ class Unit:
     text: str
     position: int
     embedded: bool = False
+    author: str | None = None
 
 
 def units_of(article: Article, *, max_sentences: int = 40) -> list[Unit]:
@@ -52,7 +53,8 @@ def units_of(article: Article, *, max_sentences: int = 40) -> list[Unit]:
     for j, embed in enumerate(article.embeds):
         text = " ".join(embed.text.split()).rstrip("…")
         if _MIN_WORDS <= len(text.split()) <= _MAX_WORDS:
-            out.append(Unit(article.id, text, 1000 + j, embedded=True))
+            who = embed.author or (f"@{embed.handle}" if embed.handle else None)
+            out.append(Unit(article.id, text, 1000 + j, embedded=True, author=who))
     return out
 
 
@@ -194,8 +196,8 @@ def _disagreements(units, sims, family, groups, places) -> dict[int, list[Disagr
                     if vi != vj and _same_thing(ni, nj) and ci & cj and not any(q[0] == vj for q in qs[i]) \
                             and not any(q[0] == vi for q in qs[j]):
                         slot = found.setdefault(g, {}).setdefault(("number", ni), {})
-                        slot.setdefault(vi, [pi, set()])[1].add(units[i].article)
-                        slot.setdefault(vj, [pj, set()])[1].add(units[j].article)
+                        slot.setdefault(vi, [_said(pi, units[i]), set()])[1].add(units[i].article)
+                        slot.setdefault(vj, [_said(pj, units[j]), set()])[1].add(units[j].article)
             if sims[i, j] >= 0.6:
                 pi_ = set(places.get(units[i].text, ())) - set(places.get(units[j].text, ()))
                 pj_ = set(places.get(units[j].text, ())) - set(places.get(units[i].text, ()))
@@ -210,6 +212,11 @@ def _disagreements(units, sims, family, groups, places) -> dict[int, list[Disagr
             out.setdefault(g, []).append(Disagreement(about, kind, tuple(
                 Claim(text, tuple(sorted(srcs))) for _, (text, srcs) in sorted(claims.items(), key=lambda x: str(x[0])))))
     return out
+
+
+def _said(phrase: str, unit: Unit) -> str:
+    """The claim as shown: a pasted post's claim says whose post it is."""
+    return f"{phrase} (in a post by {unit.author})" if unit.embedded and unit.author else phrase
 
 
 def _voice(unit: Unit, family: Mapping[str, int]) -> object:
