@@ -194,6 +194,18 @@ def _print_summary(report: Any, summary: dict[str, Any], *, db: str, out: str | 
         if len(others) > 30:
             con.print(f"    ... and {len(others) - 30} more (see the report)")
     con.print(f"  stories: {summary['stories']} ({summary['multi_article_stories']} with more than one article)")
+    multi = sorted((s for s in report.stories if len(s.articles) > 1), key=lambda s: (-len(s.articles), s.id))
+    for s in multi[:10]:
+        disputed = sum(len(f.disagreements) for f in s.facts)
+        confirmed = sum(1 for f in s.facts if f.independent_sources > 1)
+        con.print(f"    {s.id} [bold]{escape(s.title or '(untitled)')}[/]: {len(s.articles)} articles, "
+                  f"{len(s.originals)} independent"
+                  + (f", {confirmed} fact(s) confirmed independently" if confirmed else "")
+                  + (f", {disputed} disagreement(s)" if disputed else ""))
+        if s.entities:
+            con.print("      entities: " + escape(", ".join(e.name for e in s.entities[:6])))
+    if len(multi) > 10:
+        con.print(f"    ... and {len(multi) - 10} more (copydesk stories)")
     errors = report.errors
     con.print(f"  errors: {len(errors)}" + (" (inputs that could not be used; the rest was read)" if errors else ""))
     for e in errors[:20]:
