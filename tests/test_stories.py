@@ -190,3 +190,41 @@ def test_giant_components_are_cut_before_average_linkage(shared, monkeypatch):
     cut = cluster_stories(*args)
     assert sorted(a for c in cut for a in c) == sorted(r["id"] for r in rows)
     assert max(len(c) for c in cut) <= 8 < max(len(c) for c in whole)
+
+
+def test_incremental_clustering_keeps_untouched_stories_and_matches_scratch(shared):
+    """A second run with the first run's links only searches links of the new articles: groups
+    they do not touch stay exactly as they were, and the result is as good as clustering all
+    articles from scratch."""
+    from copydesk.stories.grouping import cluster_with_links
+
+    rows = [json.loads(line) for line in open(shared / "data/ecbplus/ecbplus.jsonl", encoding="utf-8")]
+    first = [r for r in rows if r["topic"] in (1, 3)]
+    later = [r for r in rows if r["topic"] in (1, 3, 4)]
+
+    def args(rs):
+        return ([r["id"] for r in rs], [(r["title"] or "") + "\n" + r["text"] for r in rs], [r["date"] for r in rs], [],
+                ClusterParams())
+
+    def b3(clusters, rs):
+        truth = {r["id"]: r["subtopic"] for r in rs}
+        label = {a: i for i, c in enumerate(clusters) for a in c}
+        same = Counter(truth.values())
+        p = sum(sum(truth[b] == truth[a] for b in clusters[label[a]]) / len(clusters[label[a]]) for a in truth)
+        r = sum(sum(truth[b] == truth[a] for b in clusters[label[a]]) / same[truth[a]] for a in truth)
+        p, r = p / len(truth), r / len(truth)
+        return 2 * p * r / (p + r)
+
+    clusters1, links1 = cluster_with_links(*args(first))
+    assert links1 and all(a in {r["id"] for r in first} for a, _, _ in links1)
+    previous = {a: f"S{i}" for i, c in enumerate(clusters1) for a in c}
+    clusters2, links2 = cluster_with_links(*args(later), previous=previous, links=links1)
+    new_ids = {r["id"] for r in later} - set(previous)
+    touched = {previous[a] for a, b, _ in links2 if b in new_ids and a in previous} | \
+              {previous[b] for a, b, _ in links2 if a in new_ids and b in previous}
+    as_sets = {frozenset(c) for c in clusters2}
+    untouched = [c for i, c in enumerate(clusters1) if f"S{i}" not in touched]
+    assert untouched and all(frozenset(c) in as_sets for c in untouched)
+    assert sorted(a for c in clusters2 for a in c) == sorted(r["id"] for r in later)
+    scratch, _ = cluster_with_links(*args(later))
+    assert b3(clusters2, later) >= b3(scratch, later) - 0.03

@@ -87,6 +87,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX story_changes_story ON story_changes(story);
     CREATE TABLE article_entities (article TEXT PRIMARY KEY, version TEXT NOT NULL, data TEXT NOT NULL);
+    CREATE TABLE story_links (a TEXT NOT NULL, b TEXT NOT NULL, w REAL NOT NULL, params TEXT NOT NULL);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -342,6 +343,15 @@ class SQLiteStore:
         rows = self.db.execute("SELECT run, kind, story, others FROM story_changes ORDER BY rowid").fetchall()
         out = [StoryChange(kind, sid, tuple(json.loads(others)), run) for run, kind, sid, others in rows]
         return [c for c in out if story is None or c.story == story or story in c.others]
+
+    def story_links(self, params: str) -> list[tuple[str, str, float]]:
+        """The similarity links the last story clustering found, if made with ``params``."""
+        return self.db.execute("SELECT a, b, w FROM story_links WHERE params = ?", (params,)).fetchall()
+
+    def replace_story_links(self, links: Iterable[tuple[str, str, float]], params: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM story_links")
+            self.db.executemany("INSERT INTO story_links VALUES (?, ?, ?, ?)", ((a, b, w, params) for a, b, w in links))
 
     def article_entities(self, ids: Iterable[str], version: str) -> dict[str, list]:
         """Cached entity mentions of ``ids`` made by entity extractor ``version``."""

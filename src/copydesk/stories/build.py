@@ -7,7 +7,7 @@ from typing import Sequence
 from ..config import Settings, StoriesSettings
 from ..model import Relation, Story, StoryChange
 from ..pipeline import Progress, _no_progress
-from .grouping import ClusterParams, cluster_stories, group_stories, story_text
+from .grouping import ClusterParams, cluster_with_links, group_stories, story_text
 
 
 def cluster_params(settings: StoriesSettings) -> ClusterParams:
@@ -30,9 +30,15 @@ def build_stories(
     published = {m[0]: m[3] for m in meta}
     sources = {m[0]: m[1] for m in meta}
     texts = [story_text(a.title, a.text) for a in store.articles()]
-    clusters = cluster_stories(ids, texts, [published[a] for a in ids], relations, cluster_params(settings.stories))
+    params = cluster_params(settings.stories)
+    previous = store.story_assignments()
+    key = repr(params)  # links found with other settings are not reused: those runs start afresh
+    old_links = store.story_links(key) if previous else []
+    clusters, links = cluster_with_links(ids, texts, [published[a] for a in ids], relations, params,
+                                         previous=previous if old_links else None, links=old_links or None)
     del texts
-    stories, changes = group_stories(clusters, relations, order=order, previous=store.story_assignments(),
+    store.replace_story_links(links, key)
+    stories, changes = group_stories(clusters, relations, order=order, previous=previous,
                                      titles=titles, published=published, sources=sources)
     t1 = time.perf_counter()
     from .enrich import enrich_stories

@@ -20,6 +20,7 @@ splits."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -58,15 +59,32 @@ def _time_factor(days_a: np.ndarray, days_b: np.ndarray, window: float) -> np.nd
     return np.where(np.isnan(delta), 1.0, f).astype(np.float32)
 
 
+@dataclass
+class Clustering:
+    """Cluster labels per article, and the links found (article index pairs and their
+    similarity), kept so that a later run only looks for links of its new articles."""
+
+    labels: list[int]
+    links: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
 def cluster_families(
     vectors, days: Sequence[float | None], family: Sequence[int], *, threshold: float, time_window_days: float,
-) -> list[int]:
-    """A cluster label per article (rows of ``vectors``); ``family[i]`` is article i's family index."""
+    new: Sequence[bool] | None = None, old_links: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    previous: Sequence[int] | None = None,
+) -> Clustering:
+    """A cluster label per article (rows of ``vectors``); ``family[i]`` is article i's family index.
+
+    Incremental use: ``new[i]`` marks the articles added since the last run, ``old_links`` are
+    that run's links (article indices, similarity) and ``previous[i]`` its cluster label of
+    article i (-1 if none). Only links of families holding a new article are searched; a
+    connected component without new articles keeps its previous clusters as they were."""
     sparse = require("scipy.sparse", feature="story clustering", extra="stories")
     normalize = require("sklearn.preprocessing", feature="story clustering", extra="stories").normalize
     n = vectors.shape[0]
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
     if n == 0:
-        return []
+        return Clustering([], empty)
     fam = np.asarray(family, dtype=np.int64)
     n_fam = int(fam.max()) + 1
     member = sparse.csr_matrix((np.ones(n, dtype=np.float32), (fam, np.arange(n))), shape=(n_fam, n))
@@ -76,35 +94,39 @@ def cluster_families(
     for i in np.argsort(np.nan_to_num(d, nan=np.inf))[::-1]:  # earliest date of each family wins
         if not np.isnan(d[i]):
             node_days[fam[i]] = d[i]
+    incremental = new is not None and old_links is not None and previous is not None
+    fresh = np.ones(n_fam, dtype=bool)
+    if incremental:
+        fresh[:] = False
+        fresh[fam[np.asarray(new, dtype=bool)]] = True
+    # a representative article per node, to keep links in article terms between runs
+    rep = np.full(n_fam, -1, dtype=np.int64)
+    rep[fam[::-1]] = np.arange(n)[::-1]
 
-    # candidate links from each node's strongest terms only (a full product of 100k rows is
-    # mostly tiny overlaps and does not fit in memory), then exact similarity for those
-    rows, cols, strengths = [], [], []
-    top = _top_terms(nodes, TOP_TERMS)
-    top_t = top.T.tocsc()
-    for start in range(0, n_fam, _BLOCK):
-        block = (top[start:start + _BLOCK] @ top_t).tocoo()
-        keep = (block.data >= threshold * PREFILTER) & (block.row + start < block.col)
-        r, c = block.row[keep] + start, block.col[keep]
-        del block
-        for i in range(0, len(r), 200_000):
-            rr, cc = r[i:i + 200_000], c[i:i + 200_000]
-            s = np.asarray(nodes[rr].multiply(nodes[cc]).sum(axis=1)).ravel()
-            s *= _time_factor(node_days[rr], node_days[cc], time_window_days)
-            ok = s >= threshold
-            rows.append(rr[ok])
-            cols.append(cc[ok])
-            strengths.append(s[ok])
-    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    w = np.concatenate(strengths) if strengths else np.zeros(0, dtype=np.float32)
-    n_comp, comp = _components(n_fam, r, c)
+    r, c, w = _candidate_links(nodes, np.flatnonzero(fresh), node_days, threshold, time_window_days)
+    if incremental and len(old_links[0]):
+        orr, occ = fam[old_links[0]], fam[old_links[1]]
+        keep = (orr != occ) & ~fresh[orr] & ~fresh[occ]
+        r = np.concatenate([r, np.minimum(orr, occ)[keep]])
+        c = np.concatenate([c, np.maximum(orr, occ)[keep]])
+        w = np.concatenate([w, old_links[2][keep]])
+    _, comp = _components(n_fam, r, c)
 
     node_label = np.empty(n_fam, dtype=np.int64)
     next_label = 0
     by_comp = np.argsort(comp, kind="stable")
     bounds = np.flatnonzero(np.diff(comp[by_comp])) + 1
+    prev = np.asarray(previous, dtype=np.int64) if incremental else None
+    by_fam = np.argsort(fam, kind="stable")
+    fam_members = np.split(by_fam, np.flatnonzero(np.diff(fam[by_fam])) + 1)
     for component in np.split(by_comp, bounds):
+        if incremental and not fresh[component].any():
+            # untouched: the previous clusters of its articles stand
+            members = np.concatenate([fam_members[f] for f in component])
+            _, labels_here = np.unique(prev[members], return_inverse=True)
+            node_label[fam[members]] = labels_here + next_label
+            next_label += int(labels_here.max()) + 1
+            continue
         pieces = [component] if len(component) <= MAX_DENSE else _split(component, r, c, w, threshold)
         for idx in pieces:
             if len(idx) == 1:
@@ -115,7 +137,37 @@ def cluster_families(
                 labels = _average_link(sims, threshold)
             node_label[idx] = labels + next_label
             next_label += int(labels.max()) + 1
-    return node_label[fam].tolist()
+    return Clustering(node_label[fam].tolist(), (rep[r], rep[c], w.astype(np.float32)))
+
+
+def _candidate_links(nodes, rows_of: np.ndarray, node_days: np.ndarray, threshold: float, window: float):
+    """Links (i, j, similarity), i < j, of the nodes ``rows_of`` to every node: candidates from
+    each node's strongest terms only (a full product of 100k rows is mostly tiny overlaps and
+    does not fit in memory), then the exact similarity of those, time-damped."""
+    rows, cols, strengths = [], [], []
+    top = _top_terms(nodes, TOP_TERMS)
+    top_t = top.T.tocsc()
+    fresh = np.zeros(nodes.shape[0], dtype=bool)
+    fresh[rows_of] = True
+    for start in range(0, len(rows_of), _BLOCK):
+        block_rows = rows_of[start:start + _BLOCK]
+        block = (top[block_rows] @ top_t).tocoo()
+        i, j = block_rows[block.row], block.col
+        # each pair once: from its smaller index when both ends are searched
+        keep = (block.data >= threshold * PREFILTER) & (i != j) & ((i < j) | ~fresh[j])
+        i, j = i[keep], j[keep]
+        del block
+        for k in range(0, len(i), 200_000):
+            ii, jj = i[k:k + 200_000], j[k:k + 200_000]
+            s = np.asarray(nodes[ii].multiply(nodes[jj]).sum(axis=1)).ravel()
+            s *= _time_factor(node_days[ii], node_days[jj], window)
+            ok = s >= threshold
+            rows.append(np.minimum(ii, jj)[ok])
+            cols.append(np.maximum(ii, jj)[ok])
+            strengths.append(s[ok])
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(strengths)
 
 
 def _components(n: int, r: np.ndarray, c: np.ndarray) -> tuple[int, np.ndarray]:

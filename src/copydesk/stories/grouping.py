@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Sequence
 
+import numpy as np
+
 from ..dates import date_sort_key
 from ..model import Relation, Story, StoryChange, TimelineEntry, TreeEdge
 from ..unionfind import UnionFind
@@ -50,18 +52,44 @@ def families(article_ids: Sequence[str], relations: Sequence[Relation]) -> list[
 
 def cluster_stories(
     article_ids: Sequence[str], texts: Sequence[str], published: Sequence[str | None],
-    relations: Sequence[Relation], params: ClusterParams,
+    relations: Sequence[Relation], params: ClusterParams, *, previous: Mapping[str, str] | None = None,
+    links: Sequence[tuple[str, str, float]] | None = None,
 ) -> list[list[str]]:
-    """Article ids grouped by event, each group in the order of ``article_ids``."""
+    """Article ids grouped by event, each group in the order of ``article_ids``.
+
+    With ``previous`` (article -> story of the last run) and ``links`` (that run's links, from
+    ``last_links``), only the links of new articles are searched and untouched groups stay."""
+    groups, _ = cluster_with_links(article_ids, texts, published, relations, params, previous=previous, links=links)
+    return groups
+
+
+def cluster_with_links(
+    article_ids: Sequence[str], texts: Sequence[str], published: Sequence[str | None],
+    relations: Sequence[Relation], params: ClusterParams, *, previous: Mapping[str, str] | None = None,
+    links: Sequence[tuple[str, str, float]] | None = None,
+) -> tuple[list[list[str]], list[tuple[str, str, float]]]:
+    """``cluster_stories`` and the links found, to keep for the next run."""
     if not article_ids:
-        return []
+        return [], []
     vectors = story_vectors(texts, names_weight=params.names_weight, max_df=params.max_df)
-    labels = cluster_families(vectors, [_days(p) for p in published], families(article_ids, relations),
-                              threshold=params.threshold, time_window_days=params.time_window_days)
+    incremental = {}
+    if previous and links is not None:
+        index = {a: i for i, a in enumerate(article_ids)}
+        story_no: dict[str, int] = {}
+        kept = [(index[a], index[b], w) for a, b, w in links if a in index and b in index]
+        incremental = dict(
+            new=[a not in previous for a in article_ids],
+            previous=[story_no.setdefault(previous[a], len(story_no)) if a in previous else -1 for a in article_ids],
+            old_links=(np.array([k[0] for k in kept], dtype=np.int64), np.array([k[1] for k in kept], dtype=np.int64),
+                       np.array([k[2] for k in kept], dtype=np.float32)),
+        )
+    result = cluster_families(vectors, [_days(p) for p in published], families(article_ids, relations),
+                              threshold=params.threshold, time_window_days=params.time_window_days, **incremental)
     groups: dict[int, list[str]] = {}
-    for a, label in zip(article_ids, labels):
+    for a, label in zip(article_ids, result.labels):
         groups.setdefault(label, []).append(a)
-    return list(groups.values())
+    r, c, w = result.links
+    return list(groups.values()), [(article_ids[i], article_ids[j], float(x)) for i, j, x in zip(r, c, w)]
 
 
 def group_stories(
@@ -93,4 +121,4 @@ def group_stories(
     return stories, changes
 
 
-__all__ = ["ClusterParams", "cluster_stories", "families", "group_stories", "story_text"]
+__all__ = ["ClusterParams", "cluster_stories", "cluster_with_links", "families", "group_stories", "story_text"]
