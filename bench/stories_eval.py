@@ -15,6 +15,7 @@ import json
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,8 @@ import numpy as np
 from copydesk import api
 from copydesk.config import load_settings
 from copydesk.store import open_store
-from copydesk.stories import ClusterParams, cluster_stories
-from copydesk.stories.build import cluster_params
+from copydesk.config import StoriesSettings
+from copydesk.stories import cluster_stories
 from copydesk.stories.features import story_text
 
 
@@ -34,7 +35,7 @@ def bcubed(labels: list[str], pred: list[int]) -> tuple[float, float, float]:
     return 2 * p * r / (p + r), p, r
 
 
-def score(split, params: ClusterParams) -> dict:
+def score(split, params: StoriesSettings) -> dict:
     from sklearn.metrics import adjusted_rand_score
 
     ids, texts, published, relations, labels = split
@@ -72,12 +73,11 @@ def main() -> int:
                 [articles[a].published for a in ids], rel, [truth[a][1] for a in ids])
 
     train, test, test36 = split(1, 20), split(21, 45), split(36, 45)
-    default = cluster_params(load_settings().stories)
+    default = load_settings().stories
     grid = []
     for threshold in np.arange(0.10, 0.351, 0.025):
         for names_weight in (0.5, 1.0):
-            params = ClusterParams(threshold=round(float(threshold), 3), names_weight=names_weight,
-                                   time_window_days=default.time_window_days, max_df=default.max_df)
+            params = replace(default, threshold=round(float(threshold), 3), names_weight=names_weight)
             grid.append((score(train, params)["b3_f1"], params))
     best_f1, best = max(grid, key=lambda x: x[0])
     result = {

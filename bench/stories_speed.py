@@ -20,7 +20,6 @@ from pathlib import Path
 from copydesk.config import load_settings
 from copydesk.model import Relation
 from copydesk.stories.grouping import cluster_with_links
-from copydesk.stories.build import cluster_params
 from copydesk.stories.features import story_text
 
 
@@ -37,7 +36,7 @@ def run(path: Path) -> dict:
     relations = [Relation(t["original"], t["derived"], t["kind"], 1.0, 1.0)
                  for t in map(json.loads, truth.open(encoding="utf-8"))] if truth.exists() else []
     t1 = time.perf_counter()
-    params = cluster_params(load_settings().stories)
+    params = load_settings().stories
     clusters, links = cluster_with_links(ids, texts, published, relations, params)
     t2 = time.perf_counter()
     sizes = sorted((len(c) for c in clusters), reverse=True)

@@ -18,7 +18,7 @@ from copydesk.store import open_store
 from copydesk.stories import assign_story_ids, cluster_stories
 from copydesk.stories.entities import merge_entities
 from copydesk.stories.facts import quantities
-from copydesk.stories.grouping import ClusterParams
+from copydesk.config import StoriesSettings
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
 
@@ -126,7 +126,7 @@ def test_clustering_separates_two_events_of_one_kind(shared):
     rows = [json.loads(line) for line in open(shared / "data/ecbplus/ecbplus.jsonl", encoding="utf-8")]
     rows = [r for r in rows if r["topic"] in (1, 3, 4)]  # six events: three kinds, two of each
     clusters = cluster_stories([r["id"] for r in rows], [(r["title"] or "") + "\n" + r["text"] for r in rows],
-                               [r["date"] for r in rows], [], ClusterParams())
+                               [r["date"] for r in rows], [], StoriesSettings())
     label = {a: i for i, c in enumerate(clusters) for a in c}
     truth = {r["id"]: r["subtopic"] for r in rows}
     # B-cubed precision and recall against the events
@@ -184,7 +184,7 @@ def test_giant_components_are_cut_before_average_linkage(shared, monkeypatch):
     rows = [json.loads(line) for line in open(shared / "data/ecbplus/ecbplus.jsonl", encoding="utf-8")]
     rows = [r for r in rows if r["topic"] in (1, 3, 4)]
     args = ([r["id"] for r in rows], [(r["title"] or "") + "\n" + r["text"] for r in rows],
-            [r["date"] for r in rows], [], ClusterParams())
+            [r["date"] for r in rows], [], StoriesSettings())
     whole = cluster_stories(*args)
     monkeypatch.setattr(cluster, "MAX_DENSE", 8)
     cut = cluster_stories(*args)
@@ -204,7 +204,7 @@ def test_incremental_clustering_keeps_untouched_stories_and_matches_scratch(shar
 
     def args(rs):
         return ([r["id"] for r in rs], [(r["title"] or "") + "\n" + r["text"] for r in rs], [r["date"] for r in rs], [],
-                ClusterParams())
+                StoriesSettings())
 
     def b3(clusters, rs):
         truth = {r["id"]: r["subtopic"] for r in rs}

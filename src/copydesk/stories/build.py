@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..config import Settings, StoriesSettings
+from ..config import Settings
 from ..model import Relation, Story, StoryChange
 from ..pipeline import Progress, _no_progress
-from .grouping import ClusterParams, cluster_with_links, group_stories, story_text
-
-
-def cluster_params(settings: StoriesSettings) -> ClusterParams:
-    return ClusterParams(threshold=settings.threshold, names_weight=settings.names_weight,
-                         time_window_days=settings.time_window_days, max_df=settings.max_df)
+from .grouping import cluster_with_links, group_stories, story_text
 
 
 def build_stories(
@@ -30,9 +25,10 @@ def build_stories(
     published = {m[0]: m[3] for m in meta}
     sources = {m[0]: m[1] for m in meta}
     texts = [story_text(a.title, a.text) for a in store.articles()]
-    params = cluster_params(settings.stories)
+    params = settings.stories
     previous = store.story_assignments()
-    key = repr(params)  # links found with other settings are not reused: those runs start afresh
+    # links found with other clustering settings are not reused: those runs start afresh
+    key = repr((params.threshold, params.names_weight, params.time_window_days, params.max_df))
     old_links = store.story_links(key) if previous else []
     clusters, links = cluster_with_links(ids, texts, [published[a] for a in ids], relations, params,
                                          previous=previous if old_links else None, links=old_links or None)
@@ -50,4 +46,4 @@ def build_stories(
     return stories, changes
 
 
-__all__ = ["build_stories", "cluster_params"]
+__all__ = ["build_stories"]

@@ -7,26 +7,18 @@ relations. Entities, facts and the brief are added afterwards (``enrich.py``).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Sequence
 
 import numpy as np
 
+from ..config import StoriesSettings
 from ..dates import date_sort_key
 from ..model import Relation, Story, StoryChange, TimelineEntry, TreeEdge
 from ..unionfind import UnionFind
 from .cluster import cluster_families
 from .features import story_text, story_vectors
 from .ids import assign_story_ids
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterParams:
-    threshold: float = 0.15
-    names_weight: float = 1.0
-    time_window_days: float = 7.0
-    max_df: float = 0.5
 
 
 def _days(published: str | None) -> float | None:
@@ -52,7 +44,7 @@ def families(article_ids: Sequence[str], relations: Sequence[Relation]) -> list[
 
 def cluster_stories(
     article_ids: Sequence[str], texts: Sequence[str], published: Sequence[str | None],
-    relations: Sequence[Relation], params: ClusterParams, *, previous: Mapping[str, str] | None = None,
+    relations: Sequence[Relation], params: StoriesSettings, *, previous: Mapping[str, str] | None = None,
     links: Sequence[tuple[str, str, float]] | None = None,
 ) -> list[list[str]]:
     """Article ids grouped by event, each group in the order of ``article_ids``.
@@ -65,7 +57,7 @@ def cluster_stories(
 
 def cluster_with_links(
     article_ids: Sequence[str], texts: Sequence[str], published: Sequence[str | None],
-    relations: Sequence[Relation], params: ClusterParams, *, previous: Mapping[str, str] | None = None,
+    relations: Sequence[Relation], params: StoriesSettings, *, previous: Mapping[str, str] | None = None,
     links: Sequence[tuple[str, str, float]] | None = None,
 ) -> tuple[list[list[str]], list[tuple[str, str, float]]]:
     """``cluster_stories`` and the links found, to keep for the next run."""
@@ -121,4 +113,4 @@ def group_stories(
     return stories, changes
 
 
-__all__ = ["ClusterParams", "cluster_stories", "cluster_with_links", "families", "group_stories", "story_text"]
+__all__ = ["cluster_stories", "cluster_with_links", "families", "group_stories", "story_text"]
