@@ -50,6 +50,24 @@ def _band_keys(digest: np.ndarray, rows: int, bands: int, first_band: int) -> np
     return keys
 
 
+def fingerprint_params(r: ReuseSettings) -> str:
+    """What a stored fingerprint was made with: one made otherwise is recomputed."""
+    return json.dumps([PARAMS.num_perm, PARAMS.seed, PARAMS.shingle, PARAMS.version, ENGINE_VERSION,
+                       r.paraphrase, r.model, r.paraphrase_threshold])
+
+
+def fingerprint_rows(articles: list[Article], params: str) -> list[tuple[str, str, str, bytes, bytes, bytes, bytes]]:
+    """The stored form of the articles' fingerprints: (article, body_hash, params,
+    shingle_digest, word_digest, sentence_hashes, band_keys)."""
+    rows = []
+    for a, fp in zip(articles, fingerprint_many(articles)):
+        keys = np.concatenate([_band_keys(fp.shingle_digest, *SHINGLE_BANDS, 0),
+                               _band_keys(fp.word_digest, *WORD_BANDS, SHINGLE_BANDS[1])])
+        rows.append((a.id, a.body_hash, params, fp.shingle_digest.tobytes(), fp.word_digest.tobytes(),
+                     np.array(fp.sentence_hashes, dtype=np.uint64).tobytes(), keys.tobytes()))
+    return rows
+
+
 def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, cap: int,
                       verify=None) -> set[tuple[int, int]]:
     """Pairs of owners that share a key, at least one of them new; keys held by more than
@@ -125,12 +143,12 @@ class ReuseEngine:
 
     # -- fingerprint ----------------------------------------------------------------------
     def fingerprint(self, store) -> list[str]:
-        """Fingerprint new and changed articles; returns their ids (in ingest order)."""
+        """Fingerprint new and changed articles; returns the ids (in ingest order) of every
+        article whose candidates are still to be found: those fingerprinted here, and those
+        fingerprinted at ingest (see fingerprint/step.py) that no relate run has settled."""
         t0 = time.perf_counter()
         state = store.fingerprint_state()
-        r = self.settings
-        params = json.dumps([PARAMS.num_perm, PARAMS.seed, PARAMS.shingle, PARAMS.version, ENGINE_VERSION,
-                             r.paraphrase, r.model, r.paraphrase_threshold])
+        params = fingerprint_params(self.settings)
         meta = store.article_meta()
         stale = [m[0] for m in meta if state.get(m[0]) != (m[4], params)]
         changed = [i for i in stale if i in state]
@@ -139,18 +157,13 @@ class ReuseEngine:
         for i in range(0, len(stale), 500):
             loaded = store.article_batch(stale[i:i + 500])
             batch = [loaded[id] for id in stale[i:i + 500]]
-            fps = fingerprint_many(batch)
-            rows = []
-            for a, fp in zip(batch, fps):
-                keys = np.concatenate([_band_keys(fp.shingle_digest, *SHINGLE_BANDS, 0),
-                                       _band_keys(fp.word_digest, *WORD_BANDS, SHINGLE_BANDS[1])])
-                rows.append((a.id, a.body_hash, params, fp.shingle_digest.tobytes(), fp.word_digest.tobytes(),
-                             np.array(fp.sentence_hashes, dtype=np.uint64).tobytes(), keys.tobytes()))
-            store.put_fingerprints(rows)
+            store.put_fingerprints(fingerprint_rows(batch, params))
             self.progress("fingerprint", len(batch), len(stale))
-        self.stats.count("fingerprinted", len(stale))
+        fresh = store.fresh_fingerprints()
+        new = [m[0] for m in meta if m[0] in fresh]
+        self.stats.count("fingerprinted", len(new))
         self._timed("fingerprint", t0)
-        return stale
+        return new
 
     # -- candidates -----------------------------------------------------------------------
     def candidates(self, store, new: list[str]) -> list[tuple[str, str, str]]:
