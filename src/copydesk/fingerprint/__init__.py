@@ -13,7 +13,7 @@ import xxhash
 
 from ..model import Article
 from .sketch import PARAMS, SketchParams, digests, shingle_hashes, word_hashes
-from .tokens import STOPWORDS, content_tokens, tokens
+from .tokens import STOPWORDS, content_tokens, span_tokens, tokens
 
 __all__ = ["Fingerprint", "SentenceProfile", "fingerprint_many", "profile", "MIN_SENTENCE_TOKENS", "PARAMS",
            "SketchParams", "tokens", "content_tokens", "STOPWORDS"]
@@ -80,7 +80,7 @@ def profile(article: Article) -> list[SentenceProfile]:
 def sentence_tokens(article: Article) -> tuple[list[str], list[list[str]]]:
     """All tokens of the body, and the tokens of each sentence (sentences cover the body
     but for the blank lines between paragraphs, so the first is the second joined)."""
-    per_sentence = [tokens(article.text[s:e]) for s, e in article.sentences]
+    per_sentence = span_tokens(article.text, article.sentences)
     return [t for st in per_sentence for t in st], per_sentence
 
 

@@ -7,16 +7,14 @@ engine's ``fingerprint`` then finds them made (same body hash and parameters).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..config import ReuseSettings
 from ..model import Article
 from ..pipeline import Context
 
 
-@dataclass(frozen=True, slots=True)
-class Fingerprinted:
+class Fingerprinted(NamedTuple):
     """An article with its stored fingerprint row (see ``relate.engine.fingerprint_rows``)."""
 
     article: Article

@@ -69,42 +69,40 @@ def fingerprint_rows(articles: list[Article], params: str) -> list[tuple[str, st
 
 
 def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, cap: int,
-                      verify=None) -> set[tuple[int, int]]:
+                      verify=None, chunk: int = 1 << 20) -> set[tuple[int, int]]:
     """Pairs of owners that share a key, at least one of them new; keys held by more than
-    ``cap`` owners are skipped (stock content, not evidence). ``verify(x, y)`` filters each
-    bucket's pairs as they are made, so a large bucket never floods memory."""
+    ``cap`` owners are skipped (stock content, not evidence). ``verify(x, y)`` filters the
+    pairs; each distinct pair is verified once, ``chunk`` pairs at a time, so a large bucket
+    never floods memory."""
     order = np.argsort(keys, kind="stable")
     k, o = keys[order], owner[order]
     starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    ends = np.r_[starts[1:], len(k)]
-    sizes = ends - starts
-    pairs: set[tuple[int, int]] = set()
-    # buckets of two, by far the most common, all at once
-    two = starts[sizes == 2]
-    x, y = np.minimum(o[two], o[two + 1]), np.maximum(o[two], o[two + 1])
-    wanted = (x != y) & (is_new[x] | is_new[y])
-    x, y = x[wanted], y[wanted]
-    if len(x):
-        if verify is not None:
-            ok = np.zeros(len(x), dtype=bool)
-            for i in range(0, len(x), 50000):
-                ok[i:i + 50000] = verify(x[i:i + 50000], y[i:i + 50000])
-            x, y = x[ok], y[ok]
-        pairs.update(zip(x.tolist(), y.tolist()))
-    keep = (sizes > 2) & (sizes <= cap)
-    for s_, e_ in zip(starts[keep], ends[keep]):
-        members = np.unique(o[s_:e_])
-        if len(members) < 2 or not is_new[members].any():
-            continue
-        i, j = np.triu_indices(len(members), k=1)
-        x, y = members[i], members[j]
-        wanted = is_new[x] | is_new[y]
-        x, y = x[wanted], y[wanted]
-        if verify is not None and len(x):
-            ok = verify(x, y)
-            x, y = x[ok], y[ok]
-        pairs.update(zip(x.tolist(), y.tolist()))
-    return pairs
+    sizes = np.r_[starts[1:], len(k)] - starts
+    n = np.int64(max(len(is_new), 1))
+    found: list[np.ndarray] = []  # x * n + y (x < y) of the wanted pairs, not yet distinct
+    # every pair of positions inside a kept bucket, all buckets of one size at once
+    keep = (sizes == 2) | ((sizes > 2) & (sizes <= cap))
+    for size in np.unique(sizes[keep]).tolist():
+        bucket_starts = starts[keep & (sizes == size)]
+        i, j = np.triu_indices(size, k=1)
+        per_chunk = max(1, chunk // len(i))
+        for c in range(0, len(bucket_starts), per_chunk):
+            b = bucket_starts[c:c + per_chunk, None]
+            x, y = o[(b + i).ravel()], o[(b + j).ravel()]
+            x, y = np.minimum(x, y), np.maximum(x, y)
+            wanted = (x != y) & (is_new[x] | is_new[y])
+            if wanted.any():
+                found.append(np.unique(x[wanted].astype(np.int64) * n + y[wanted]))
+    if not found:
+        return set()
+    codes = np.unique(np.concatenate(found))
+    x, y = codes // n, codes % n
+    if verify is not None:
+        ok = np.zeros(len(x), dtype=bool)
+        for c in range(0, len(x), 50000):
+            ok[c:c + 50000] = verify(x[c:c + 50000], y[c:c + 50000])
+        x, y = x[ok], y[ok]
+    return set(zip(x.tolist(), y.tolist()))
 
 
 @dataclass
