@@ -19,7 +19,7 @@ from ..align.embed import Embedder
 from ..align.passages import passages as build_passages
 from ..align.sentences import Draft, SentenceMatch, add_splits, finish, lexical_matches, open_candidates
 from ..config import ReuseSettings
-from ..fingerprint import PARAMS, SentenceProfile, fingerprint_many, profile
+from ..fingerprint import PARAMS, SentenceProfile, content_tokens, fingerprint_many, profile, tokens
 from ..model import Article, Change, Passage, Relation, RunStats
 from .changes import changes_both
 from .direction import context_fit, decide
@@ -208,7 +208,8 @@ class ReuseEngine:
             wj = (words[x] == words[y]).mean(axis=1)
             return (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
 
-        for pair in _shared_key_pairs(keys, owner, is_new, MAX_BUCKET, verify=similar):
+        lsh = _shared_key_pairs(keys, owner, is_new, MAX_BUCKET, verify=similar)
+        for pair in self._exact_vocabulary_check(store, ids, [p for p in lsh if p not in found], shingle, words):
             found.setdefault(pair, "similar vocabulary (MinHash LSH)")
         out = []
         for (x, y), why in found.items():
@@ -218,6 +219,32 @@ class ReuseEngine:
         out.sort()
         self.stats.count("candidate_pairs", len(out))
         self._timed("candidates", t0)
+        return out
+
+    @staticmethod
+    def _exact_vocabulary_check(store, ids: list[str], pairs: list[tuple[int, int]], shingle: np.ndarray,
+                                words: np.ndarray) -> list[tuple[int, int]]:
+        """``pairs`` less those kept by the estimated content-word Jaccard alone (no 5-gram in
+        common) whose exact Jaccard is under ``MIN_WORD_J``: two articles on one topic share
+        much of their vocabulary, and the 128-value estimate is off by 0.04 on average, so
+        such pairs near the threshold are checked on the texts themselves (they are few)."""
+        if not pairs:
+            return pairs
+        x, y = np.array(pairs, dtype=np.int64).T
+        sj = (shingle[x] == shingle[y]).mean(axis=1)
+        wj = (words[x] == words[y]).mean(axis=1)
+        vocab_only = (sj < MIN_SHINGLE_J) & ~((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
+        if not vocab_only.any():
+            return pairs
+        members = sorted({ids[i] for k in np.flatnonzero(vocab_only) for i in pairs[k]})
+        vocab = {id: set(content_tokens(tokens(a.text))) for id, a in store.article_batch(members).items()}
+        out = []
+        for k, (i, j) in enumerate(pairs):
+            if vocab_only[k]:
+                va, vb = vocab[ids[i]], vocab[ids[j]]
+                if len(va & vb) < MIN_WORD_J * len(va | vb):
+                    continue
+            out.append((i, j))
         return out
 
     # -- align + relate -----------------------------------------------------------------
