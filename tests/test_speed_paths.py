@@ -143,6 +143,8 @@ def test_distinct_is_unique():
 def reference_shingle_hashes(toks: list[str], n: int = 5) -> np.ndarray:
     from copydesk.fingerprint.sketch import _MIX
 
+    if not toks:
+        return np.zeros(0, dtype=np.uint64)
     h = np.fromiter((token_hash(t) for t in toks), dtype=np.uint64, count=len(toks))
     if len(h) < n:
         return np.array([np.bitwise_xor.reduce(h * _MIX[: len(h)])], dtype=np.uint64)
@@ -309,3 +311,32 @@ def test_vocabulary_only_candidates_are_checked_on_exact_jaccard():
     pairs = [(0, 1), (0, 2), (0, 3)]
     kept = ReuseEngine._exact_vocabulary_check(_Texts(texts), ids, pairs, shingle, word)
     assert kept == [(0, 2), (0, 3)]  # (a, d) is kept on its 5-grams, without a look at the texts
+
+
+def test_batched_fingerprints_equal_one_at_a_time():
+    from copydesk.fingerprint.sketch import shingle_hashes_many
+    from copydesk.fingerprint.step import FingerprintStep, Fingerprinted
+    from copydesk.model import ErrorRecord, Extracted
+    from copydesk.segment import segment
+
+    lists = [tokens(t) for t in ("", "one", "one two three four", "a b c d e", BASE, OTHER, BASE + " " + BASE)]
+    got = shingle_hashes_many(lists)
+    assert len(got) == len(lists)
+    assert all(np.array_equal(x, reference_shingle_hashes(t)) for x, t in zip(got, lists))
+    arts = [segment(Extracted(id=f"x{i}", input="t", record=None, raw_hash="h", meta={}, paragraphs=(p,)))
+            for i, p in enumerate((BASE, OTHER, "Short one.", BASE + " More text here, and more."))]
+    step = FingerprintStep(load_settings().reuse)
+    err = ErrorRecord("t", "line 9", "no article text", "empty")
+    batch = step.apply_many([arts[0], err, *arts[1:]])
+    assert batch[1] is err and [b.article for b in batch if isinstance(b, Fingerprinted)] == arts
+    assert [b.row for b in batch if isinstance(b, Fingerprinted)] == [step.apply(a).row for a in arts]
+    # the band keys of the batch are those of each digest alone (the per-row formula)
+    from copydesk.relate.engine import _band_keys
+    digest = np.frombuffer(batch[0].row[3], dtype=np.uint32)
+    d = digest[:32 * 4].astype(np.uint64).reshape(32, 4)
+    keys = np.arange(0, 32, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        for r in range(4):
+            keys = (keys ^ d[:, r]) * np.uint64(0x100000001B3)
+    assert np.array_equal(np.frombuffer(batch[0].row[6], dtype=np.uint64)[:32], keys)
+    assert np.array_equal(_band_keys(digest[None, :], 4, 32, 0)[0], keys)

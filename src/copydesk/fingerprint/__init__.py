@@ -12,7 +12,7 @@ import numpy as np
 import xxhash
 
 from ..model import Article
-from .sketch import PARAMS, SketchParams, digests, shingle_hashes, word_hashes
+from .sketch import PARAMS, SketchParams, digests, shingle_hashes_many, word_hashes
 from .tokens import STOPWORDS, content_tokens, span_tokens, tokens
 
 __all__ = ["Fingerprint", "SentenceProfile", "fingerprint_many", "profile", "MIN_SENTENCE_TOKENS", "PARAMS",
@@ -93,6 +93,6 @@ def fingerprint_many(articles: list[Article]) -> list[Fingerprint]:
         all_tokens.append(toks)
         hashes = [_sentence_hash(st) for st in per_sentence if len(st) >= MIN_SENTENCE_TOKENS]
         sentence_hashes.append(tuple(dict.fromkeys(hashes)))
-    shingles = digests([shingle_hashes(t) for t in all_tokens])
+    shingles = digests(shingle_hashes_many(all_tokens))
     words = digests([word_hashes(t) for t in all_tokens])
     return [Fingerprint(a.id, sentence_hashes[i], shingles[i], words[i]) for i, a in enumerate(articles)]

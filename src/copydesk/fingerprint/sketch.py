@@ -59,6 +59,31 @@ def shingle_hashes(toks: list[str], n: int = SHINGLE) -> np.ndarray:
     return _distinct(acc)
 
 
+def shingle_hashes_many(token_lists: list[list[str]], n: int = SHINGLE) -> list[np.ndarray]:
+    """``[shingle_hashes(t) for t in token_lists]``, the n-gram hashing done in one pass over
+    all the tokens (an n-gram that straddles two lists is computed, never used)."""
+    lens = [len(t) for t in token_lists]
+    h = token_hashes([t for toks in token_lists for t in toks])
+    last = len(h) - n + 1
+    if last > 0:
+        with np.errstate(over="ignore"):
+            acc = h[:last] * _MIX[0]
+            for k in range(1, n):
+                acc = acc ^ (h[k: last + k] * _MIX[k])
+                acc = (acc << np.uint64(13)) | (acc >> np.uint64(51))
+    out = []
+    start = 0
+    for size in lens:
+        if size == 0:
+            out.append(np.zeros(0, dtype=np.uint64))
+        elif size < n:
+            out.append(np.array([np.bitwise_xor.reduce(h[start:start + size] * _MIX[:size])], dtype=np.uint64))
+        else:
+            out.append(_distinct(acc[start:start + size - n + 1]))
+        start += size
+    return out
+
+
 def word_hashes(toks: list[str]) -> np.ndarray:
     """Hashes of the distinct content words of ``toks``, sorted."""
     return _distinct(token_hashes(content_tokens(list(set(toks)))))

@@ -23,6 +23,7 @@ class Fingerprinted(NamedTuple):
 
 class FingerprintStep:
     name = "fingerprint"
+    batch = 64  # articles fingerprinted together: numpy and rensa calls are made per batch
 
     def __init__(self, settings: ReuseSettings):
         from ..relate.engine import fingerprint_params
@@ -30,16 +31,28 @@ class FingerprintStep:
         self.params = fingerprint_params(settings)
 
     def apply(self, item: Any) -> Any:
-        if not isinstance(item, Article):
-            return item
+        return self.apply_many([item])[0]
+
+    def apply_many(self, items: list[Any]) -> list[Any]:
+        """``[apply(item) for item in items]``, the articles among them fingerprinted together."""
         from ..relate.engine import fingerprint_rows
 
+        articles = [i for i in items if isinstance(i, Article)]
+        if not articles:
+            return list(items)
         try:
-            (row,) = fingerprint_rows([item], self.params)
-        except Exception:  # noqa: BLE001 - left to the reuse engine, which fingerprints what has no row
-            return item
-        return Fingerprinted(item, row)
+            rows = iter(fingerprint_rows(articles, self.params))
+        except Exception:  # noqa: BLE001 - one at a time, so one bad article leaves the others fingerprinted
+            if len(articles) == 1:
+                return list(items)  # left to the reuse engine, which fingerprints what has no row
+            return [self.apply(i) for i in items]
+        return [Fingerprinted(i, next(rows)) if isinstance(i, Article) else i for i in items]
 
     def run(self, items: Iterable[Any], ctx: Context) -> Iterator[Any]:
+        pending: list[Any] = []
         for item in items:
-            yield self.apply(item)
+            pending.append(item)
+            if len(pending) >= self.batch:
+                yield from self.apply_many(pending)
+                pending = []
+        yield from self.apply_many(pending)

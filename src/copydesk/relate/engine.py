@@ -40,13 +40,15 @@ MIN_WORD_J_WITH_SHINGLES = 0.40
 ENGINE_VERSION = "reuse-4"
 
 
-def _band_keys(digest: np.ndarray, rows: int, bands: int, first_band: int) -> np.ndarray:
-    """One 64-bit key per LSH band (the band number mixed in, so bands never collide)."""
-    d = digest[: rows * bands].astype(np.uint64).reshape(bands, rows)
+def _band_keys(digests: np.ndarray, rows: int, bands: int, first_band: int) -> np.ndarray:
+    """One 64-bit key per LSH band of each digest (digests x bands; the band number mixed
+    in, so bands never collide)."""
+    d = digests[:, : rows * bands].astype(np.uint64).reshape(len(digests), bands, rows)
     keys = np.arange(first_band, first_band + bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    keys = np.broadcast_to(keys, (len(digests), bands))
     with np.errstate(over="ignore"):
         for r in range(rows):
-            keys = (keys ^ d[:, r]) * np.uint64(0x100000001B3)
+            keys = (keys ^ d[:, :, r]) * np.uint64(0x100000001B3)
     return keys
 
 
@@ -59,13 +61,15 @@ def fingerprint_params(r: ReuseSettings) -> str:
 def fingerprint_rows(articles: list[Article], params: str) -> list[tuple[str, str, str, bytes, bytes, bytes, bytes]]:
     """The stored form of the articles' fingerprints: (article, body_hash, params,
     shingle_digest, word_digest, sentence_hashes, band_keys)."""
-    rows = []
-    for a, fp in zip(articles, fingerprint_many(articles)):
-        keys = np.concatenate([_band_keys(fp.shingle_digest, *SHINGLE_BANDS, 0),
-                               _band_keys(fp.word_digest, *WORD_BANDS, SHINGLE_BANDS[1])])
-        rows.append((a.id, a.body_hash, params, fp.shingle_digest.tobytes(), fp.word_digest.tobytes(),
-                     np.array(fp.sentence_hashes, dtype=np.uint64).tobytes(), keys.tobytes()))
-    return rows
+    fps = fingerprint_many(articles)
+    if not fps:
+        return []
+    keys = np.concatenate([_band_keys(np.stack([fp.shingle_digest for fp in fps]), *SHINGLE_BANDS, 0),
+                           _band_keys(np.stack([fp.word_digest for fp in fps]), *WORD_BANDS, SHINGLE_BANDS[1])],
+                          axis=1)
+    return [(a.id, a.body_hash, params, fp.shingle_digest.tobytes(), fp.word_digest.tobytes(),
+             np.array(fp.sentence_hashes, dtype=np.uint64).tobytes(), k.tobytes())
+            for a, fp, k in zip(articles, fps, keys)]
 
 
 def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, cap: int,
