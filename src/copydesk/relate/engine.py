@@ -76,14 +76,14 @@ def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, c
                       verify=None, chunk: int = 1 << 20) -> set[tuple[int, int]]:
     """Pairs of owners that share a key, at least one of them new; keys held by more than
     ``cap`` owners are skipped (stock content, not evidence). ``verify(x, y)`` filters the
-    pairs; each distinct pair is verified once, ``chunk`` pairs at a time, so a large bucket
-    never floods memory."""
+    pairs as they are made, ``chunk`` at a time (made once per chunk even when the two share
+    several keys), so that only the pairs kept are held: a large bucket never floods memory."""
     order = np.argsort(keys, kind="stable")
     k, o = keys[order], owner[order]
     starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     sizes = np.r_[starts[1:], len(k)] - starts
     n = np.int64(max(len(is_new), 1))
-    found: list[np.ndarray] = []  # x * n + y (x < y) of the wanted pairs, not yet distinct
+    kept: list[np.ndarray] = []  # x * n + y (x < y) of the pairs kept
     # every pair of positions inside a kept bucket, all buckets of one size at once
     keep = (sizes == 2) | ((sizes > 2) & (sizes <= cap))
     for size in np.unique(sizes[keep]).tolist():
@@ -95,18 +95,26 @@ def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, c
             x, y = o[(b + i).ravel()], o[(b + j).ravel()]
             x, y = np.minimum(x, y), np.maximum(x, y)
             wanted = (x != y) & (is_new[x] | is_new[y])
-            if wanted.any():
-                found.append(np.unique(x[wanted].astype(np.int64) * n + y[wanted]))
-    if not found:
+            if not wanted.any():
+                continue
+            codes = np.unique(x[wanted].astype(np.int64) * n + y[wanted])
+            if verify is not None:
+                ok = np.zeros(len(codes), dtype=bool)
+                for v in range(0, len(codes), 65536):
+                    part = codes[v:v + 65536]
+                    ok[v:v + 65536] = verify(part // n, part % n)
+                codes = codes[ok]
+            kept.append(codes)
+    if not kept:
         return set()
-    codes = np.unique(np.concatenate(found))
-    x, y = codes // n, codes % n
-    if verify is not None:
-        ok = np.zeros(len(x), dtype=bool)
-        for c in range(0, len(x), 50000):
-            ok[c:c + 50000] = verify(x[c:c + 50000], y[c:c + 50000])
-        x, y = x[ok], y[ok]
-    return set(zip(x.tolist(), y.tolist()))
+    codes = np.unique(np.concatenate(kept))
+    return set(zip((codes // n).tolist(), (codes % n).tolist()))
+
+
+def _in_reach(sj: np.ndarray, wj: np.ndarray) -> np.ndarray:
+    """Whether estimated 5-gram (``sj``) and content-word (``wj``) Jaccards are in reach of a
+    copy; never false where a larger ``sj`` or ``wj`` would make it true."""
+    return (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
 
 
 @dataclass
@@ -205,12 +213,21 @@ class ReuseEngine:
         shingle = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows]) if rows else None
         words = np.stack([np.frombuffer(r[3], dtype=np.uint32) for r in rows]) if rows else None
 
+        # the low byte of each digest value: two values that are equal have equal low bytes, so
+        # the Jaccards estimated on these are never lower, and a pair out of reach on them is out
+        # of reach (most LSH pairs are articles that merely share a topic: a quarter of the reads)
+        shingle8 = shingle.astype(np.uint8) if shingle is not None else None
+        words8 = words.astype(np.uint8) if words is not None else None
+
         def similar(x: np.ndarray, y: np.ndarray) -> np.ndarray:
             # LSH buckets also catch articles that merely share a topic: keep the pairs whose
             # estimated similarity is in reach of a copy
-            sj = (shingle[x] == shingle[y]).mean(axis=1)
-            wj = (words[x] == words[y]).mean(axis=1)
-            return (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
+            ok = _in_reach((shingle8[x] == shingle8[y]).mean(axis=1), (words8[x] == words8[y]).mean(axis=1))
+            if ok.any():
+                i = np.flatnonzero(ok)
+                x, y = x[i], y[i]
+                ok[i] = _in_reach((shingle[x] == shingle[y]).mean(axis=1), (words[x] == words[y]).mean(axis=1))
+            return ok
 
         lsh = _shared_key_pairs(keys, owner, is_new, MAX_BUCKET, verify=similar)
         for pair in self._exact_vocabulary_check(store, ids, [p for p in lsh if p not in found], shingle, words):
