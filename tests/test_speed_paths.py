@@ -340,3 +340,24 @@ def test_batched_fingerprints_equal_one_at_a_time():
             keys = (keys ^ d[:, r]) * np.uint64(0x100000001B3)
     assert np.array_equal(np.frombuffer(batch[0].row[6], dtype=np.uint64)[:32], keys)
     assert np.array_equal(_band_keys(digest[None, :], 4, 32, 0)[0], keys)
+
+
+def test_similar_with_its_low_byte_prefilter_equals_the_plain_rule():
+    from copydesk.relate.engine import MIN_SHINGLE_J, MIN_WORD_J, MIN_WORD_J_WITH_SHINGLES, _Similar
+
+    rng = np.random.default_rng(11)
+    n = 300
+    shingle = rng.integers(0, 2**32, (n, 128), dtype=np.uint32)
+    words = rng.integers(0, 2**32, (n, 128), dtype=np.uint32)
+    # pairs of every similarity, and values that differ only above the low byte
+    for i in range(1, n):
+        share_s, share_w = rng.random(128) < rng.random() * 0.3, rng.random(128) < rng.random() * 0.8
+        shingle[i, share_s], words[i, share_w] = shingle[i - 1, share_s], words[i - 1, share_w]
+        near = rng.random(128) < 0.2
+        words[i, near] = (words[i - 1, near] & np.uint32(0xFF)) | (words[i, near] & np.uint32(0xFFFFFF00))
+        shingle[i, near] = (shingle[i - 1, near] & np.uint32(0xFF)) | (shingle[i, near] & np.uint32(0xFFFFFF00))
+    x, y = np.arange(n - 1), np.arange(1, n)
+    sj, wj = (shingle[x] == shingle[y]).mean(axis=1), (words[x] == words[y]).mean(axis=1)
+    plain = (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
+    assert 0 < plain.sum() < n - 1
+    assert np.array_equal(_Similar(shingle, words)(x, y), plain)

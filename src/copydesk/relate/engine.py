@@ -117,6 +117,30 @@ def _in_reach(sj: np.ndarray, wj: np.ndarray) -> np.ndarray:
     return (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
 
 
+class _Similar:
+    """``(x, y) -> bool array``: whether the estimated similarity of each pair is in reach of a
+    copy (LSH buckets also catch articles that merely share a topic).
+
+    Checked first on the low byte of each digest value: two equal values have equal low
+    bytes, so the Jaccards estimated on these are never lower, and a pair out of reach on
+    them is out of reach. Most LSH pairs are such same-topic pairs, and a quarter of the
+    bytes are read for them; the others are checked on the full values."""
+
+    def __init__(self, shingle: np.ndarray, words: np.ndarray):
+        self.shingle, self.words = shingle, words
+        self.shingle8, self.words8 = shingle.astype(np.uint8), words.astype(np.uint8)
+
+    def __call__(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        ok = _in_reach((self.shingle8[x] == self.shingle8[y]).mean(axis=1),
+                       (self.words8[x] == self.words8[y]).mean(axis=1))
+        if ok.any():
+            i = np.flatnonzero(ok)
+            x, y = x[i], y[i]
+            ok[i] = _in_reach((self.shingle[x] == self.shingle[y]).mean(axis=1),
+                              (self.words[x] == self.words[y]).mean(axis=1))
+        return ok
+
+
 @dataclass
 class ReuseEngine:
     settings: ReuseSettings
@@ -213,21 +237,7 @@ class ReuseEngine:
         shingle = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows]) if rows else None
         words = np.stack([np.frombuffer(r[3], dtype=np.uint32) for r in rows]) if rows else None
 
-        # the low byte of each digest value: two values that are equal have equal low bytes, so
-        # the Jaccards estimated on these are never lower, and a pair out of reach on them is out
-        # of reach (most LSH pairs are articles that merely share a topic: a quarter of the reads)
-        shingle8 = shingle.astype(np.uint8) if shingle is not None else None
-        words8 = words.astype(np.uint8) if words is not None else None
-
-        def similar(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-            # LSH buckets also catch articles that merely share a topic: keep the pairs whose
-            # estimated similarity is in reach of a copy
-            ok = _in_reach((shingle8[x] == shingle8[y]).mean(axis=1), (words8[x] == words8[y]).mean(axis=1))
-            if ok.any():
-                i = np.flatnonzero(ok)
-                x, y = x[i], y[i]
-                ok[i] = _in_reach((shingle[x] == shingle[y]).mean(axis=1), (words[x] == words[y]).mean(axis=1))
-            return ok
+        similar = _Similar(shingle, words) if rows else None
 
         lsh = _shared_key_pairs(keys, owner, is_new, MAX_BUCKET, verify=similar)
         for pair in self._exact_vocabulary_check(store, ids, [p for p in lsh if p not in found], shingle, words):
