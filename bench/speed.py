@@ -11,9 +11,11 @@ What it does
        and 8 bands x 16 rows).
     3. copydesk's candidate stage, for ``--workers`` W (default 1 and 2): a fresh
        SQLite store, ``copydesk.ingest([path], store, workers=W)`` (read, extract,
-       segment, store), then ``copydesk.api.find_candidates(store)`` (fingerprint
-       + candidate pairs: same body, shared sentence, MinHash-LSH on 5-grams and
-       on content words, then an estimated-similarity filter). Articles/second =
+       segment, fingerprint, store; the per-record steps in W worker processes),
+       then ``copydesk.api.find_candidates(store)`` (candidate pairs: same body,
+       shared sentence, MinHash-LSH on 5-grams and on content words, then an
+       estimated-similarity filter, and an exact content-word Jaccard check for
+       pairs kept on vocabulary alone). Articles/second =
        N / (ingest + candidates seconds). A corpus over copydesk's default
        ``ingest.max_file_bytes`` (100 MiB; the 100k corpus is ~390 MB) is given to
        it as consecutive line shards (``speed-<N>.parts/``), all in one ingest call.

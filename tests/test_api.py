@@ -34,8 +34,8 @@ def test_report_contract(demo_report):
                           "facts", "brief"}
     assert set(d["errors"][0]) >= {"input", "record", "reason"}
     stages = list(d["stats"]["timings"])
-    order = ["ingest", "extract", "segment", "store", "fingerprint", "candidates", "embed", "align", "relate",
-                 "stories.cluster", "stories.enrich", "stories.store",
+    order = ["ingest", "extract", "segment", "fingerprint", "store", "candidates", "embed", "align", "relate",
+             "stories.cluster", "stories.enrich", "stories.store",
              "report"]
     assert [s for s in order if s in stages] == stages
 

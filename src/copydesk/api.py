@@ -12,6 +12,7 @@ from typing import Iterator, TextIO
 from .config import Settings, load_settings
 from .engines import LocalEngine
 from .extract.step import ExtractStep
+from .fingerprint.step import FingerprintStep
 from .ingest.step import ReadStep
 from .model import ErrorRecord, RunStats
 from .pipeline import Context, Pipeline, Progress, _no_progress
@@ -45,13 +46,14 @@ def ingest(
     paths: list[str | Path], store: SQLiteStore, *, settings: Settings | None = None, stdin: TextIO | None = None,
     workers: int = 1, progress: Progress = _no_progress, stats: RunStats | None = None,
 ) -> IngestResult:
-    """Read, extract, segment and store every record of ``paths`` (idempotent)."""
+    """Read, extract, segment, fingerprint and store every record of ``paths`` (idempotent)."""
     settings = settings or load_settings()
     stats = stats if stats is not None else RunStats()
     run_id = store.start_run("ingest", [str(p) for p in paths])
     ctx = Context(settings=settings, store=store, stats=stats, progress=progress, run_id=run_id)
     reader = ReadStep(list(paths), stdin=stdin)
-    pipeline = Pipeline([reader, ExtractStep(), SegmentStep(settings.extract.min_body_chars), WriteStep()])
+    pipeline = Pipeline([reader, ExtractStep(), SegmentStep(settings.extract.min_body_chars),
+                         FingerprintStep(settings.reuse), WriteStep()])
     engine = LocalEngine(workers=workers)
     errors = 0
     for item in pipeline.run([], ctx, engine=engine):
@@ -77,6 +79,7 @@ def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Setti
     pairs = engine.candidates(store, new)
     aligned = engine.align(store, pairs)
     engine.relate(store, aligned)
+    store.settle_fingerprints(new)  # their pairs are stored: a later run finds only pairs with newer articles
     with _stage(stats, "relate"):
         relations = relations_from_pairs(store.related_pairs())
         store.replace_relations(relations)

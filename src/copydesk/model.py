@@ -8,6 +8,7 @@ DESIGN.md, "The report contract"): its field names are a public interface.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 from typing import Any, Literal, Mapping
 
 Span = tuple[int, int]
@@ -24,9 +25,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 class _Record:
     def to_dict(self) -> dict[str, Any]:
         return _plain(self)
+
+    def __reduce__(self) -> tuple:
+        # pickled as a constructor call: records cross process boundaries in bulk (engines/local.py),
+        # and the frozen-dataclass default looks its fields up again for every object it loads
+        return type(self), tuple(getattr(self, n) for n in _field_names(type(self)))
 
 
 def _span(span: Any) -> list[int]:

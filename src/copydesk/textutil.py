@@ -8,14 +8,22 @@ import unicodedata
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK = re.compile(r"\n[ \t\u00a0]*\n")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
+_HAS_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")  # _WS's characters but the plain space
 
 
 def clean_line(text: str) -> str:
     """NFC, zero-width characters dropped, runs of spaces folded, ends stripped."""
     if text.isascii():
         return " ".join(text.split()) if ("  " in text or "\t" in text) else text.strip()
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
-    return _WS.sub(" ", text).strip()
+    text = unicodedata.normalize("NFC", text)
+    # (each step only where it changes something: most lines have no zero-width character
+    # and no space but single plain ones)
+    if _HAS_ZERO_WIDTH.search(text):
+        text = text.translate(_ZERO_WIDTH)
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _WS.sub(" ", text)
+    return text.strip()
 
 
 def split_blocks(text: str) -> list[list[str]]:

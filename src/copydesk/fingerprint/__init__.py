@@ -12,8 +12,8 @@ import numpy as np
 import xxhash
 
 from ..model import Article
-from .sketch import PARAMS, SketchParams, digests, shingle_hashes, word_hashes
-from .tokens import STOPWORDS, content_tokens, tokens
+from .sketch import PARAMS, SketchParams, digests, shingle_hashes_many, word_hashes
+from .tokens import STOPWORDS, content_tokens, span_tokens, tokens
 
 __all__ = ["Fingerprint", "SentenceProfile", "fingerprint_many", "profile", "MIN_SENTENCE_TOKENS", "PARAMS",
            "SketchParams", "tokens", "content_tokens", "STOPWORDS"]
@@ -80,7 +80,7 @@ def profile(article: Article) -> list[SentenceProfile]:
 def sentence_tokens(article: Article) -> tuple[list[str], list[list[str]]]:
     """All tokens of the body, and the tokens of each sentence (sentences cover the body
     but for the blank lines between paragraphs, so the first is the second joined)."""
-    per_sentence = [tokens(article.text[s:e]) for s, e in article.sentences]
+    per_sentence = span_tokens(article.text, article.sentences)
     return [t for st in per_sentence for t in st], per_sentence
 
 
@@ -93,6 +93,6 @@ def fingerprint_many(articles: list[Article]) -> list[Fingerprint]:
         all_tokens.append(toks)
         hashes = [_sentence_hash(st) for st in per_sentence if len(st) >= MIN_SENTENCE_TOKENS]
         sentence_hashes.append(tuple(dict.fromkeys(hashes)))
-    shingles = digests([shingle_hashes(t) for t in all_tokens])
+    shingles = digests(shingle_hashes_many(all_tokens))
     words = digests([word_hashes(t) for t in all_tokens])
     return [Fingerprint(a.id, sentence_hashes[i], shingles[i], words[i]) for i, a in enumerate(articles)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tokens import content_tokens, token_hash
+from .tokens import content_tokens, token_hashes
 
 NUM_PERM = 128
 SEED = 20231122
@@ -36,11 +36,19 @@ class SketchParams:
 PARAMS = SketchParams()
 
 
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """``np.unique(a)`` for a 1-d array, without its per-call overhead."""
+    a = np.sort(a)
+    if len(a) < 2:
+        return a
+    return a[np.r_[True, a[1:] != a[:-1]]]
+
+
 def shingle_hashes(toks: list[str], n: int = SHINGLE) -> np.ndarray:
     """64-bit hashes of the word n-grams of ``toks`` (the whole text if shorter than n)."""
     if not toks:
         return np.zeros(0, dtype=np.uint64)
-    h = np.fromiter((token_hash(t) for t in toks), dtype=np.uint64, count=len(toks))
+    h = token_hashes(toks)
     if len(h) < n:
         return np.array([np.bitwise_xor.reduce(h * _MIX[: len(h)])], dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -48,12 +56,37 @@ def shingle_hashes(toks: list[str], n: int = SHINGLE) -> np.ndarray:
         for k in range(1, n):
             acc = acc ^ (h[k: len(h) - n + 1 + k] * _MIX[k])
             acc = (acc << np.uint64(13)) | (acc >> np.uint64(51))
-    return np.unique(acc)
+    return _distinct(acc)
+
+
+def shingle_hashes_many(token_lists: list[list[str]], n: int = SHINGLE) -> list[np.ndarray]:
+    """``[shingle_hashes(t) for t in token_lists]``, the n-gram hashing done in one pass over
+    all the tokens (an n-gram that straddles two lists is computed, never used)."""
+    lens = [len(t) for t in token_lists]
+    h = token_hashes([t for toks in token_lists for t in toks])
+    last = len(h) - n + 1
+    if last > 0:
+        with np.errstate(over="ignore"):
+            acc = h[:last] * _MIX[0]
+            for k in range(1, n):
+                acc = acc ^ (h[k: last + k] * _MIX[k])
+                acc = (acc << np.uint64(13)) | (acc >> np.uint64(51))
+    out = []
+    start = 0
+    for size in lens:
+        if size == 0:
+            out.append(np.zeros(0, dtype=np.uint64))
+        elif size < n:
+            out.append(np.array([np.bitwise_xor.reduce(h[start:start + size] * _MIX[:size])], dtype=np.uint64))
+        else:
+            out.append(_distinct(acc[start:start + size - n + 1]))
+        start += size
+    return out
 
 
 def word_hashes(toks: list[str]) -> np.ndarray:
-    words = content_tokens(toks)
-    return np.unique(np.fromiter((token_hash(t) for t in words), dtype=np.uint64, count=len(words)))
+    """Hashes of the distinct content words of ``toks``, sorted."""
+    return _distinct(token_hashes(content_tokens(list(set(toks)))))
 
 
 def digests(rows: list[np.ndarray], params: SketchParams = PARAMS) -> np.ndarray:

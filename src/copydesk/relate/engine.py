@@ -19,7 +19,7 @@ from ..align.embed import Embedder
 from ..align.passages import passages as build_passages
 from ..align.sentences import Draft, SentenceMatch, add_splits, finish, lexical_matches, open_candidates
 from ..config import ReuseSettings
-from ..fingerprint import PARAMS, SentenceProfile, fingerprint_many, profile
+from ..fingerprint import PARAMS, SentenceProfile, content_tokens, fingerprint_many, profile, tokens
 from ..model import Article, Change, Passage, Relation, RunStats
 from .changes import changes_both
 from .direction import context_fit, decide
@@ -40,53 +40,105 @@ MIN_WORD_J_WITH_SHINGLES = 0.40
 ENGINE_VERSION = "reuse-4"
 
 
-def _band_keys(digest: np.ndarray, rows: int, bands: int, first_band: int) -> np.ndarray:
-    """One 64-bit key per LSH band (the band number mixed in, so bands never collide)."""
-    d = digest[: rows * bands].astype(np.uint64).reshape(bands, rows)
+def _band_keys(digests: np.ndarray, rows: int, bands: int, first_band: int) -> np.ndarray:
+    """One 64-bit key per LSH band of each digest (digests x bands; the band number mixed
+    in, so bands never collide)."""
+    d = digests[:, : rows * bands].astype(np.uint64).reshape(len(digests), bands, rows)
     keys = np.arange(first_band, first_band + bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    keys = np.broadcast_to(keys, (len(digests), bands))
     with np.errstate(over="ignore"):
         for r in range(rows):
-            keys = (keys ^ d[:, r]) * np.uint64(0x100000001B3)
+            keys = (keys ^ d[:, :, r]) * np.uint64(0x100000001B3)
     return keys
 
 
+def fingerprint_params(r: ReuseSettings) -> str:
+    """What a stored fingerprint was made with: one made otherwise is recomputed."""
+    return json.dumps([PARAMS.num_perm, PARAMS.seed, PARAMS.shingle, PARAMS.version, ENGINE_VERSION,
+                       r.paraphrase, r.model, r.paraphrase_threshold])
+
+
+def fingerprint_rows(articles: list[Article], params: str) -> list[tuple[str, str, str, bytes, bytes, bytes, bytes]]:
+    """The stored form of the articles' fingerprints: (article, body_hash, params,
+    shingle_digest, word_digest, sentence_hashes, band_keys)."""
+    fps = fingerprint_many(articles)
+    if not fps:
+        return []
+    keys = np.concatenate([_band_keys(np.stack([fp.shingle_digest for fp in fps]), *SHINGLE_BANDS, 0),
+                           _band_keys(np.stack([fp.word_digest for fp in fps]), *WORD_BANDS, SHINGLE_BANDS[1])],
+                          axis=1)
+    return [(a.id, a.body_hash, params, fp.shingle_digest.tobytes(), fp.word_digest.tobytes(),
+             np.array(fp.sentence_hashes, dtype=np.uint64).tobytes(), k.tobytes())
+            for a, fp, k in zip(articles, fps, keys)]
+
+
 def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, cap: int,
-                      verify=None) -> set[tuple[int, int]]:
+                      verify=None, chunk: int = 1 << 20) -> set[tuple[int, int]]:
     """Pairs of owners that share a key, at least one of them new; keys held by more than
-    ``cap`` owners are skipped (stock content, not evidence). ``verify(x, y)`` filters each
-    bucket's pairs as they are made, so a large bucket never floods memory."""
+    ``cap`` owners are skipped (stock content, not evidence). ``verify(x, y)`` filters the
+    pairs as they are made, ``chunk`` at a time (made once per chunk even when the two share
+    several keys), so that only the pairs kept are held: a large bucket never floods memory."""
     order = np.argsort(keys, kind="stable")
     k, o = keys[order], owner[order]
     starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    ends = np.r_[starts[1:], len(k)]
-    sizes = ends - starts
-    pairs: set[tuple[int, int]] = set()
-    # buckets of two, by far the most common, all at once
-    two = starts[sizes == 2]
-    x, y = np.minimum(o[two], o[two + 1]), np.maximum(o[two], o[two + 1])
-    wanted = (x != y) & (is_new[x] | is_new[y])
-    x, y = x[wanted], y[wanted]
-    if len(x):
-        if verify is not None:
-            ok = np.zeros(len(x), dtype=bool)
-            for i in range(0, len(x), 50000):
-                ok[i:i + 50000] = verify(x[i:i + 50000], y[i:i + 50000])
-            x, y = x[ok], y[ok]
-        pairs.update(zip(x.tolist(), y.tolist()))
-    keep = (sizes > 2) & (sizes <= cap)
-    for s_, e_ in zip(starts[keep], ends[keep]):
-        members = np.unique(o[s_:e_])
-        if len(members) < 2 or not is_new[members].any():
-            continue
-        i, j = np.triu_indices(len(members), k=1)
-        x, y = members[i], members[j]
-        wanted = is_new[x] | is_new[y]
-        x, y = x[wanted], y[wanted]
-        if verify is not None and len(x):
-            ok = verify(x, y)
-            x, y = x[ok], y[ok]
-        pairs.update(zip(x.tolist(), y.tolist()))
-    return pairs
+    sizes = np.r_[starts[1:], len(k)] - starts
+    n = np.int64(max(len(is_new), 1))
+    kept: list[np.ndarray] = []  # x * n + y (x < y) of the pairs kept
+    # every pair of positions inside a kept bucket, all buckets of one size at once
+    keep = (sizes == 2) | ((sizes > 2) & (sizes <= cap))
+    for size in np.unique(sizes[keep]).tolist():
+        bucket_starts = starts[keep & (sizes == size)]
+        i, j = np.triu_indices(size, k=1)
+        per_chunk = max(1, chunk // len(i))
+        for c in range(0, len(bucket_starts), per_chunk):
+            b = bucket_starts[c:c + per_chunk, None]
+            x, y = o[(b + i).ravel()], o[(b + j).ravel()]
+            x, y = np.minimum(x, y), np.maximum(x, y)
+            wanted = (x != y) & (is_new[x] | is_new[y])
+            if not wanted.any():
+                continue
+            codes = np.unique(x[wanted].astype(np.int64) * n + y[wanted])
+            if verify is not None:
+                ok = np.zeros(len(codes), dtype=bool)
+                for v in range(0, len(codes), 65536):
+                    part = codes[v:v + 65536]
+                    ok[v:v + 65536] = verify(part // n, part % n)
+                codes = codes[ok]
+            kept.append(codes)
+    if not kept:
+        return set()
+    codes = np.unique(np.concatenate(kept))
+    return set(zip((codes // n).tolist(), (codes % n).tolist()))
+
+
+def _in_reach(sj: np.ndarray, wj: np.ndarray) -> np.ndarray:
+    """Whether estimated 5-gram (``sj``) and content-word (``wj``) Jaccards are in reach of a
+    copy; never false where a larger ``sj`` or ``wj`` would make it true."""
+    return (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
+
+
+class _Similar:
+    """``(x, y) -> bool array``: whether the estimated similarity of each pair is in reach of a
+    copy (LSH buckets also catch articles that merely share a topic).
+
+    Checked first on the low byte of each digest value: two equal values have equal low
+    bytes, so the Jaccards estimated on these are never lower, and a pair out of reach on
+    them is out of reach. Most LSH pairs are such same-topic pairs, and a quarter of the
+    bytes are read for them; the others are checked on the full values."""
+
+    def __init__(self, shingle: np.ndarray, words: np.ndarray):
+        self.shingle, self.words = shingle, words
+        self.shingle8, self.words8 = shingle.astype(np.uint8), words.astype(np.uint8)
+
+    def __call__(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        ok = _in_reach((self.shingle8[x] == self.shingle8[y]).mean(axis=1),
+                       (self.words8[x] == self.words8[y]).mean(axis=1))
+        if ok.any():
+            i = np.flatnonzero(ok)
+            x, y = x[i], y[i]
+            ok[i] = _in_reach((self.shingle[x] == self.shingle[y]).mean(axis=1),
+                              (self.words[x] == self.words[y]).mean(axis=1))
+        return ok
 
 
 @dataclass
@@ -125,12 +177,12 @@ class ReuseEngine:
 
     # -- fingerprint ----------------------------------------------------------------------
     def fingerprint(self, store) -> list[str]:
-        """Fingerprint new and changed articles; returns their ids (in ingest order)."""
+        """Fingerprint new and changed articles; returns the ids (in ingest order) of every
+        article whose candidates are still to be found: those fingerprinted here, and those
+        fingerprinted at ingest (see fingerprint/step.py) that no relate run has settled."""
         t0 = time.perf_counter()
         state = store.fingerprint_state()
-        r = self.settings
-        params = json.dumps([PARAMS.num_perm, PARAMS.seed, PARAMS.shingle, PARAMS.version, ENGINE_VERSION,
-                             r.paraphrase, r.model, r.paraphrase_threshold])
+        params = fingerprint_params(self.settings)
         meta = store.article_meta()
         stale = [m[0] for m in meta if state.get(m[0]) != (m[4], params)]
         changed = [i for i in stale if i in state]
@@ -139,18 +191,13 @@ class ReuseEngine:
         for i in range(0, len(stale), 500):
             loaded = store.article_batch(stale[i:i + 500])
             batch = [loaded[id] for id in stale[i:i + 500]]
-            fps = fingerprint_many(batch)
-            rows = []
-            for a, fp in zip(batch, fps):
-                keys = np.concatenate([_band_keys(fp.shingle_digest, *SHINGLE_BANDS, 0),
-                                       _band_keys(fp.word_digest, *WORD_BANDS, SHINGLE_BANDS[1])])
-                rows.append((a.id, a.body_hash, params, fp.shingle_digest.tobytes(), fp.word_digest.tobytes(),
-                             np.array(fp.sentence_hashes, dtype=np.uint64).tobytes(), keys.tobytes()))
-            store.put_fingerprints(rows)
+            store.put_fingerprints(fingerprint_rows(batch, params))
             self.progress("fingerprint", len(batch), len(stale))
-        self.stats.count("fingerprinted", len(stale))
+        fresh = store.fresh_fingerprints()
+        new = [m[0] for m in meta if m[0] in fresh]
+        self.stats.count("fingerprinted", len(new))
         self._timed("fingerprint", t0)
-        return stale
+        return new
 
     # -- candidates -----------------------------------------------------------------------
     def candidates(self, store, new: list[str]) -> list[tuple[str, str, str]]:
@@ -190,14 +237,10 @@ class ReuseEngine:
         shingle = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows]) if rows else None
         words = np.stack([np.frombuffer(r[3], dtype=np.uint32) for r in rows]) if rows else None
 
-        def similar(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-            # LSH buckets also catch articles that merely share a topic: keep the pairs whose
-            # estimated similarity is in reach of a copy
-            sj = (shingle[x] == shingle[y]).mean(axis=1)
-            wj = (words[x] == words[y]).mean(axis=1)
-            return (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
+        similar = _Similar(shingle, words) if rows else None
 
-        for pair in _shared_key_pairs(keys, owner, is_new, MAX_BUCKET, verify=similar):
+        lsh = _shared_key_pairs(keys, owner, is_new, MAX_BUCKET, verify=similar)
+        for pair in self._exact_vocabulary_check(store, ids, [p for p in lsh if p not in found], shingle, words):
             found.setdefault(pair, "similar vocabulary (MinHash LSH)")
         out = []
         for (x, y), why in found.items():
@@ -207,6 +250,32 @@ class ReuseEngine:
         out.sort()
         self.stats.count("candidate_pairs", len(out))
         self._timed("candidates", t0)
+        return out
+
+    @staticmethod
+    def _exact_vocabulary_check(store, ids: list[str], pairs: list[tuple[int, int]], shingle: np.ndarray,
+                                words: np.ndarray) -> list[tuple[int, int]]:
+        """``pairs`` less those kept by the estimated content-word Jaccard alone (no 5-gram in
+        common) whose exact Jaccard is under ``MIN_WORD_J``: two articles on one topic share
+        much of their vocabulary, and the 128-value estimate is off by 0.04 on average, so
+        such pairs near the threshold are checked on the texts themselves (they are few)."""
+        if not pairs:
+            return pairs
+        x, y = np.array(pairs, dtype=np.int64).T
+        sj = (shingle[x] == shingle[y]).mean(axis=1)
+        wj = (words[x] == words[y]).mean(axis=1)
+        vocab_only = (sj < MIN_SHINGLE_J) & ~((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
+        if not vocab_only.any():
+            return pairs
+        members = sorted({ids[i] for k in np.flatnonzero(vocab_only) for i in pairs[k]})
+        vocab = {id: set(content_tokens(tokens(a.text))) for id, a in store.article_batch(members).items()}
+        out = []
+        for k, (i, j) in enumerate(pairs):
+            if vocab_only[k]:
+                va, vb = vocab[ids[i]], vocab[ids[j]]
+                if len(va & vb) < MIN_WORD_J * len(va | vb):
+                    continue
+            out.append((i, j))
         return out
 
     # -- align + relate -----------------------------------------------------------------

@@ -93,9 +93,6 @@ CAPTION_LABEL = re.compile(r"^(?:image|media|video|photo|picture)\s+caption\s*[,
 CAPTION_MAX = 400
 
 
-_NEEDLES = {rule.name: re.compile("|".join(re.escape(n) for n in rule.needles)) for rule in RULES if rule.needles}
-
-
 def classify(paragraph: str) -> Rule | None:
     """The first rule that says ``paragraph`` is not body text, or None."""
     lowered = None
@@ -104,7 +101,7 @@ def classify(paragraph: str) -> Rule | None:
             continue
         if rule.needles:
             lowered = lowered if lowered is not None else paragraph.lower()
-            if not _NEEDLES[rule.name].search(lowered):
+            if not any(n in lowered for n in rule.needles):
                 continue
         if rule.pattern.search(paragraph):
             return rule

@@ -27,7 +27,8 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
     n = len(text)
     for m in _BOUNDARY.finditer(text):
         end = m.end()
-        word = text[start:m.start() + 1].split()[-1] if text[start:m.start() + 1].split() else ""
+        last = text[start:m.start() + 1].rsplit(None, 1)  # the last word before the boundary
+        word = last[-1] if last else ""
         token = word.rstrip(".!?…").lstrip("\"“‘'([").lower()
         if text[m.start()] == "." and (token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())):
             continue

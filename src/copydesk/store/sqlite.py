@@ -89,6 +89,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE article_entities (article TEXT PRIMARY KEY, version TEXT NOT NULL, data TEXT NOT NULL);
     CREATE TABLE story_links (a TEXT NOT NULL, b TEXT NOT NULL, w REAL NOT NULL, params TEXT NOT NULL);
     """,
+    # v5: fingerprints are made at ingest; ``fresh`` marks those whose candidates no relate run has found yet
+    """
+    ALTER TABLE fingerprints ADD COLUMN fresh INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX fingerprints_fresh ON fingerprints(fresh) WHERE fresh = 1;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -150,8 +155,13 @@ class SQLiteStore:
         return out
 
     def write_batch(self, articles: list[Article], errors: list[ErrorRecord],
-                    clear_inputs: list[str], run: int | None = None) -> tuple[int, int]:
-        """Store a batch in one transaction. Returns (added, updated)."""
+                    clear_inputs: list[str], run: int | None = None,
+                    fingerprints: list[tuple[str, str, str, bytes, bytes, bytes, bytes]] = ()) -> tuple[int, int]:
+        """Store a batch in one transaction. Returns (added, updated).
+
+        ``fingerprints``: rows as ``put_fingerprints`` takes them, made at ingest. A row
+        equal in body hash and parameters to the stored one is left alone; any other
+        replaces it, is marked fresh, and the pairs of its article are dropped."""
         now = time.time()
         added = updated = 0
         try:
@@ -159,28 +169,44 @@ class SQLiteStore:
                 for inp in clear_inputs:
                     self.db.execute("DELETE FROM errors WHERE input = ?", (inp,))
                 seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+                old_seq = dict(self._select_in("SELECT id, seq FROM articles WHERE id IN ({})", [a.id for a in articles]))
+                rows = []
                 for a in articles:
-                    old = self.db.execute("SELECT seq FROM articles WHERE id = ?", (a.id,)).fetchone()
-                    if old:
+                    row_seq = old_seq.get(a.id)
+                    if row_seq is not None:
                         updated += 1
-                        row_seq = old[0]
                     else:
                         added += 1
                         seq += 1
                         row_seq = seq
-                    self.db.execute(
-                        f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLS}) VALUES ({','.join('?' * 17)})",
+                    rows.append(
                         (a.id, row_seq, a.raw_hash, a.body_hash, a.source, a.url, a.title, a.published, a.byline,
                          a.text, _dumps([r.to_dict() for r in a.removed]), _dumps([e.to_dict() for e in a.embeds]),
-                         _dumps(a.paragraphs), _dumps(a.sentences), a.input, a.record, now),
-                    )
+                         _dumps(a.paragraphs), _dumps(a.sentences), a.input, a.record, now))
+                self.db.executemany(
+                    f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLS}) VALUES ({','.join('?' * 17)})", rows)
                 self.db.executemany(
                     "INSERT OR REPLACE INTO errors (input, record, kind, reason, run, at) VALUES (?,?,?,?,?,?)",
                     [(e.input, e.record or "", e.kind, e.reason, run, now) for e in errors],
                 )
+                if fingerprints:
+                    have = {a: (h, p) for a, h, p in self._select_in(
+                        "SELECT article, body_hash, params FROM fingerprints WHERE article IN ({})",
+                        [r[0] for r in fingerprints])}
+                    put = [r for r in fingerprints if have.get(r[0]) != (r[1], r[2])]
+                    self._drop_pairs([r[0] for r in put if r[0] in have])
+                    self._insert_fingerprints(put)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot write: {exc}") from exc
         return added, updated
+
+    def _select_in(self, query: str, ids: list[str]) -> list[tuple]:
+        """``query`` (with one ``IN ({})``) run over ``ids``, 500 at a time."""
+        out: list[tuple] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.extend(self.db.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall())
+        return out
 
     @staticmethod
     def _article(row: tuple) -> Article:
@@ -236,14 +262,40 @@ class SQLiteStore:
                 chunk = ids[i:i + 500]
                 marks = ",".join("?" * len(chunk))
                 self.db.execute(f"DELETE FROM fingerprints WHERE article IN ({marks})", chunk)
-                self.db.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", chunk + chunk)
+            self._drop_pairs(ids)
+
+    def _drop_pairs(self, ids: list[str]) -> None:
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", chunk + chunk)
+
+    def _insert_fingerprints(self, rows: list[tuple[str, str, str, bytes, bytes, bytes, bytes]]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO fingerprints (article, body_hash, params, shingle_digest, word_digest, "
+            "sentence_hashes, band_keys, fresh) VALUES (?,?,?,?,?,?,?,1)", rows)
 
     def put_fingerprints(self, rows: list[tuple[str, str, str, bytes, bytes, bytes, bytes]]) -> None:
-        """rows: (article, body_hash, params, shingle_digest, word_digest, sentence_hashes, band_keys)."""
+        """rows: (article, body_hash, params, shingle_digest, word_digest, sentence_hashes, band_keys);
+        stored fresh (see ``fresh_fingerprints``)."""
         with self.db:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO fingerprints (article, body_hash, params, shingle_digest, word_digest, "
-                "sentence_hashes, band_keys) VALUES (?,?,?,?,?,?,?)", rows)
+            self._insert_fingerprints(rows)
+
+    def fresh_fingerprints(self) -> set[str]:
+        """Articles whose fingerprints are new since the last ``settle_fingerprints``."""
+        return {a for (a,) in self.db.execute("SELECT article FROM fingerprints WHERE fresh = 1")}
+
+    def settle_fingerprints(self, ids: Iterable[str] | None = None) -> None:
+        """Mark fingerprints as no longer fresh (all, or those of ``ids``): their pairs are stored."""
+        with self.db:
+            if ids is None:
+                self.db.execute("UPDATE fingerprints SET fresh = 0 WHERE fresh = 1")
+                return
+            ids = list(ids)
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                self.db.execute(f"UPDATE fingerprints SET fresh = 0 WHERE article IN ({','.join('?' * len(chunk))})",
+                                chunk)
 
     def fingerprints(self) -> list[tuple[str, str, bytes, bytes, bytes, bytes]]:
         """(article, body_hash, shingle_digest, word_digest, sentence_hashes, band_keys), in ingest order."""

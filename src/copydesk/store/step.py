@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
+from ..fingerprint.step import Fingerprinted
 from ..model import Article, ErrorRecord, InputMark
 from ..pipeline import Context
 
@@ -14,16 +15,18 @@ class WriteStep:
     def run(self, items: Iterable[Any], ctx: Context) -> Iterator[Any]:
         size = ctx.settings.ingest.batch_size
         articles: list[Article] = []
+        fingerprints: list[tuple] = []
         errors: list[ErrorRecord] = []
         inputs_seen: set[str] = set()
         clear: list[str] = []
 
         def flush() -> None:
-            added, updated = ctx.store.write_batch(articles, errors, clear, run=ctx.run_id)
+            added, updated = ctx.store.write_batch(articles, errors, clear, run=ctx.run_id, fingerprints=fingerprints)
             ctx.stats.count("articles_added", added)
             ctx.stats.count("articles_updated", updated)
             ctx.progress("ingest", len(articles) + len(errors))
             articles.clear()
+            fingerprints.clear()
             errors.clear()
             clear.clear()
 
@@ -33,6 +36,9 @@ class WriteStep:
                     inputs_seen.add(item.input)
                     clear.append(item.input)  # errors of an input that is read again are replaced
                 continue
+            if isinstance(item, Fingerprinted):
+                fingerprints.append(item.row)
+                item = item.article
             if isinstance(item, Article):
                 articles.append(item)
             elif isinstance(item, ErrorRecord):

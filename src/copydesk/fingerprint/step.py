@@ -1,0 +1,58 @@
+"""The fingerprint stage as a per-record pipeline step, run at ingest.
+
+Fingerprinting (tokens, MinHash sketches, LSH band keys, sentence hashes) needs
+the article alone, so it runs in the same worker processes as extraction and
+segmentation; the store writes the rows with the articles, and the reuse
+engine's ``fingerprint`` then finds them made (same body hash and parameters)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator, NamedTuple
+
+from ..config import ReuseSettings
+from ..model import Article
+from ..pipeline import Context
+
+
+class Fingerprinted(NamedTuple):
+    """An article with its stored fingerprint row (see ``relate.engine.fingerprint_rows``)."""
+
+    article: Article
+    row: tuple[str, str, str, bytes, bytes, bytes, bytes]
+
+
+class FingerprintStep:
+    name = "fingerprint"
+    batch = 64  # articles fingerprinted together: numpy and rensa calls are made per batch
+
+    def __init__(self, settings: ReuseSettings):
+        from ..relate.engine import fingerprint_params
+
+        self.params = fingerprint_params(settings)
+
+    def apply(self, item: Any) -> Any:
+        return self.apply_many([item])[0]
+
+    def apply_many(self, items: list[Any]) -> list[Any]:
+        """``[apply(item) for item in items]``, the articles among them fingerprinted together."""
+        from ..relate.engine import fingerprint_rows
+
+        articles = [i for i in items if isinstance(i, Article)]
+        if not articles:
+            return list(items)
+        try:
+            rows = iter(fingerprint_rows(articles, self.params))
+        except Exception:  # noqa: BLE001 - one at a time, so one bad article leaves the others fingerprinted
+            if len(articles) == 1:
+                return list(items)  # left to the reuse engine, which fingerprints what has no row
+            return [self.apply(i) for i in items]
+        return [Fingerprinted(i, next(rows)) if isinstance(i, Article) else i for i in items]
+
+    def run(self, items: Iterable[Any], ctx: Context) -> Iterator[Any]:
+        pending: list[Any] = []
+        for item in items:
+            pending.append(item)
+            if len(pending) >= self.batch:
+                yield from self.apply_many(pending)
+                pending = []
+        yield from self.apply_many(pending)
