@@ -61,7 +61,7 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def workers_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-                        help="Processes for extraction and cleaning.")(fn)
+                        help="Processes for extraction, cleaning and fingerprinting.")(fn)
 
 
 def config_option(fn: Callable[..., Any]) -> Callable[..., Any]:
