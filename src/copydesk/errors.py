@@ -88,6 +88,12 @@ class SchemaError(StoreError):
     hint = "upgrade copydesk, or point --db at another file"
 
 
+class SchemaOutdatedError(StoreError):
+    """An older schema in a file this process cannot write: it cannot be migrated."""
+
+    hint = "open it once as a user who can write the file (any copydesk command migrates it)"
+
+
 class NotFoundError(CopydeskError):
     """An article or story id that is not in the store."""
 

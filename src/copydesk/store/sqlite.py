@@ -6,12 +6,13 @@ picks up where it stopped (records already stored are skipped by raw hash)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from ..errors import NotFoundError, SchemaError, StoreError
+from ..errors import NotFoundError, SchemaError, SchemaOutdatedError, StoreError
 from ..model import (
     Article, BriefSentence, Change, Embed, Entity, ErrorRecord, Fact, Passage, Relation, Removed, Story,
     StoryChange, TimelineEntry, TreeEdge, Claim, Disagreement,
@@ -116,6 +117,12 @@ class SQLiteStore:
                 if not Path(self.path).exists():
                     raise StoreError(f"{self.path}: no such database")
                 self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+                if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION \
+                        and os.access(self.path, os.W_OK):
+                    # made by an older copydesk: migrate it once (content kept), then read as asked
+                    self.db.close()
+                    SQLiteStore(self.path).close()
+                    self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             else:
                 self.db = sqlite3.connect(self.path, check_same_thread=False)
             self.db.execute("PRAGMA busy_timeout = 10000")
@@ -135,7 +142,8 @@ class SQLiteStore:
         if version == SCHEMA_VERSION:
             return
         if readonly:
-            raise StoreError(f"{self.path}: schema version {version} needs migrating; open it writable once")
+            raise SchemaOutdatedError(f"{self.path}: schema version {version} needs migrating, and the file is not "
+                                      "writable")
         for target in range(version, SCHEMA_VERSION):
             with self.db:
                 self.db.executescript("BEGIN;" + MIGRATIONS[target] + f"; PRAGMA user_version = {target + 1};")
