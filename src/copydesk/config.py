@@ -41,8 +41,8 @@ class StoriesSettings:
     time_window_days: float = 7.0
     max_df: float = 0.5
     enrich_min_articles: int = 2
-    enrich_max_articles: int = 8
-    enrich_max_stories: int = 300
+    enrich_max_articles: int = 5
+    enrich_max_stories: int = 100
     ner_max_chars: int = 4000
     fact_threshold: float = 0.6
     brief_sentences: int = 5

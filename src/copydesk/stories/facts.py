@@ -44,7 +44,7 @@ class Unit:
     author: str | None = None
 
 
-def units_of(article: Article, *, max_sentences: int = 40) -> list[Unit]:
+def units_of(article: Article, *, max_sentences: int = 25) -> list[Unit]:
     out = []
     for i, (s, e) in enumerate(article.sentences[:max_sentences]):
         text = article.text[s:e].strip()
