@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 import copydesk  # noqa: E402
 from copydesk.model import (  # noqa: E402
-    BriefSentence, Change, Claim, Disagreement, Entity, Fact, Story, TimelineEntry, TreeEdge,
+    BriefSentence, Claim, Disagreement, Entity, Fact, Story, TimelineEntry, TreeEdge,
 )
 from copydesk.web import create_app  # noqa: E402
 from copydesk.web import views  # noqa: E402

@@ -7,7 +7,6 @@ Screenshots of every page visited are saved in build/test-artifacts/."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import sqlite3
 import threading

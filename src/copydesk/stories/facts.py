@@ -125,7 +125,6 @@ def _similarity(units: Sequence[Unit], vectors: np.ndarray | None) -> np.ndarray
 def _group(units: Sequence[Unit], sims: np.ndarray, threshold: float) -> list[list[int]]:
     """Units saying the same thing, at most one per article, in reading order of the first."""
     groups: list[list[int]] = []
-    group_of = np.full(len(units), -1)
     for i in range(len(units)):
         best, best_g = threshold, -1
         for g, members in enumerate(groups):
@@ -136,9 +135,7 @@ def _group(units: Sequence[Unit], sims: np.ndarray, threshold: float) -> list[li
                 best, best_g = s, g
         if best_g >= 0:
             groups[best_g].append(i)
-            group_of[i] = best_g
         else:
-            group_of[i] = len(groups)
             groups.append([i])
     return groups
 
