@@ -24,7 +24,8 @@ def build_stories(
     titles = {m[0]: m[2] for m in meta}
     published = {m[0]: m[3] for m in meta}
     sources = {m[0]: m[1] for m in meta}
-    texts = [story_text(a.title, a.text) for a in store.articles()]
+    by_id = {a.id: story_text(a.title, a.text) for a in store.articles()}
+    texts = [by_id.pop(a) for a in ids]
     params = settings.stories
     previous = store.story_assignments()
     # links found with other clustering settings are not reused: those runs start afresh
@@ -39,7 +40,8 @@ def build_stories(
     t1 = time.perf_counter()
     from .enrich import enrich_stories
 
-    stories = enrich_stories(store, stories, relations, settings, progress=progress, embedder=embedder)
+    stories = enrich_stories(store, stories, settings, published=published, order=order, progress=progress,
+                             embedder=embedder)
     if timings is not None:
         timings["stories.cluster"] = t1 - t0
         timings["stories.enrich"] = time.perf_counter() - t1

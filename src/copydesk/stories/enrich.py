@@ -9,7 +9,7 @@ import numpy as np
 
 from ..config import Settings
 from ..dates import date_sort_key
-from ..model import Relation, Story
+from ..model import Story
 from ..pipeline import Progress, _no_progress
 from .entities import entity_mentions, merge_entities
 from .facts import make_brief, make_facts, units_of
@@ -34,8 +34,11 @@ def _root_of(story: Story) -> dict[str, str]:
     return roots
 
 
-def enrich_stories(store, stories: Sequence[Story], relations: Sequence[Relation], settings: Settings, *,
-                   progress: Progress = _no_progress, embedder: object | None = None) -> list[Story]:
+def enrich_stories(store, stories: Sequence[Story], settings: Settings, *, published: dict[str, str | None],
+                   order: dict[str, int], progress: Progress = _no_progress,
+                   embedder: object | None = None) -> list[Story]:
+    """``stories`` with entities, facts and brief (``published`` and ``order``: each article's
+    date and ingest position)."""
     conf = settings.stories
     out = list(stories)
     # a story whose articles did not change keeps what was made for it last run
@@ -59,9 +62,6 @@ def enrich_stories(store, stories: Sequence[Story], relations: Sequence[Relation
 
         device = None if settings.reuse.device == "auto" else settings.reuse.device
         embedder = shared_embedder(settings.reuse.model, device)
-    meta = store.article_meta()
-    order = {m[0]: i for i, m in enumerate(meta)}
-    published = {m[0]: m[3] for m in meta}
     cache: dict[str, np.ndarray] = {}
 
     def encode(texts: list[str]) -> np.ndarray:
