@@ -50,8 +50,6 @@ def test_newer_schema_is_refused(tmp_path: Path):
 def test_older_schema_opened_read_only_is_migrated_with_its_content(tmp_path: Path):
     """A database of an older copydesk (here: stopped at v4, before fingerprints were made at
     ingest) opened read-only, as `copydesk serve` and `copydesk stories` do, is migrated once."""
-    from copydesk.store.sqlite import MIGRATIONS
-
     db = tmp_path / "old.db"
     with open_store(db) as store:  # today's schema, then wound back to look like v4
         store.db.execute("INSERT INTO stories VALUES ('st-x', '{}')")
@@ -59,13 +57,15 @@ def test_older_schema_opened_read_only_is_migrated_with_its_content(tmp_path: Pa
     con = sqlite3.connect(db)
     con.execute("DROP INDEX fingerprints_fresh")
     con.execute("ALTER TABLE fingerprints DROP COLUMN fresh")
-    con.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    con.execute("DROP TABLE story_terms")
+    con.execute("PRAGMA user_version = 4")
     con.commit()
     con.close()
     with open_store(db, readonly=True) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.db.execute("SELECT id FROM stories").fetchall() == [("st-x",)]
         assert "fresh" in {row[1] for row in store.db.execute("PRAGMA table_info(fingerprints)")}
+        assert store.story_terms("1") == {}
 
 
 def test_unsupported_url_scheme(tmp_path: Path):

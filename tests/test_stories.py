@@ -228,3 +228,36 @@ def test_incremental_clustering_keeps_untouched_stories_and_matches_scratch(shar
     assert sorted(a for c in clusters2 for a in c) == sorted(r["id"] for r in later)
     scratch, _ = cluster_with_links(*args(later))
     assert b3(clusters2, later) >= b3(scratch, later) - 0.03
+
+
+def test_story_terms_are_made_at_ingest_and_match_scikit_learn_tfidf(tmp_path: Path):
+    """The ingest workers store each article's story terms; the TF-IDF assembled from them
+    gives the cosines scikit-learn's TfidfVectorizer gives on the texts, and terms missing
+    from a database (an older one) are made again by the stories stage."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+    from scipy import sparse
+
+    from copydesk.stories.features import proper_names, story_text
+    from copydesk.stories.terms import TERMS_VERSION, terms_matrix
+
+    db = tmp_path / "demo.db"
+    api.analyze([DEMO], db=db)
+    with open_store(db) as store:
+        arts = list(store.articles())
+        stored = store.story_terms(TERMS_VERSION)
+        assert set(stored) == {a.id for a in arts}
+        texts = [story_text(a.title, a.text) for a in arts]
+        ours = terms_matrix([stored[a.id] for a in arts], max_df=0.5)
+        kw = dict(sublinear_tf=True, max_df=0.5 if len(texts) >= 20 else 1.0)
+        words = TfidfVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d_][\w'’-]+\b", **kw)
+        names = TfidfVectorizer(analyzer=proper_names, **kw)
+        ref = normalize(sparse.hstack([normalize(words.fit_transform(texts)), normalize(names.fit_transform(texts))]))
+        assert np.abs((ours @ ours.T).toarray() - (ref @ ref.T).toarray()).max() < 1e-4
+        before = [sorted(s.articles) for s in store.stories()]
+        store.db.execute("DELETE FROM story_terms")
+        store.db.commit()
+        api.relate(store)
+        assert set(store.story_terms(TERMS_VERSION)) == {a.id for a in arts}
+        assert [sorted(s.articles) for s in store.stories()] == before

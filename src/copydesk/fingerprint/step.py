@@ -3,7 +3,9 @@
 Fingerprinting (tokens, MinHash sketches, LSH band keys, sentence hashes) needs
 the article alone, so it runs in the same worker processes as extraction and
 segmentation; the store writes the rows with the articles, and the reuse
-engine's ``fingerprint`` then finds them made (same body hash and parameters)."""
+engine's ``fingerprint`` then finds them made (same body hash and parameters).
+The story clustering's term counts (``stories.terms``) are made here too, for the
+same reason."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ class Fingerprinted(NamedTuple):
 
     article: Article
     row: tuple[str, str, str, bytes, bytes, bytes, bytes]
+    #: the article's story terms (``stories.terms.story_terms``), None when they could not be made
+    terms: bytes | None = None
 
 
 class FingerprintStep:
@@ -46,7 +50,7 @@ class FingerprintStep:
             if len(articles) == 1:
                 return list(items)  # left to the reuse engine, which fingerprints what has no row
             return [self.apply(i) for i in items]
-        return [Fingerprinted(i, next(rows)) if isinstance(i, Article) else i for i in items]
+        return [Fingerprinted(i, next(rows), _terms(i)) if isinstance(i, Article) else i for i in items]
 
     def run(self, items: Iterable[Any], ctx: Context) -> Iterator[Any]:
         pending: list[Any] = []
@@ -56,3 +60,13 @@ class FingerprintStep:
                 yield from self.apply_many(pending)
                 pending = []
         yield from self.apply_many(pending)
+
+
+def _terms(article: Article) -> bytes | None:
+    try:
+        from ..stories.terms import story_terms
+        from ..stories.features import story_text
+
+        return story_terms(story_text(article.title, article.text))
+    except Exception:  # noqa: BLE001 - the stories stage makes what is missing, and reports its errors there
+        return None

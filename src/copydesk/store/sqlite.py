@@ -95,6 +95,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE fingerprints ADD COLUMN fresh INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX fingerprints_fresh ON fingerprints(fresh) WHERE fresh = 1;
     """,
+    # v6: story clustering's term counts per article, made at ingest (``stories.terms``)
+    """
+    CREATE TABLE story_terms (article TEXT PRIMARY KEY, version TEXT NOT NULL, data BLOB NOT NULL);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -164,8 +168,11 @@ class SQLiteStore:
 
     def write_batch(self, articles: list[Article], errors: list[ErrorRecord],
                     clear_inputs: list[str], run: int | None = None,
-                    fingerprints: list[tuple[str, str, str, bytes, bytes, bytes, bytes]] = ()) -> tuple[int, int]:
+                    fingerprints: list[tuple[str, str, str, bytes, bytes, bytes, bytes]] = (),
+                    story_terms: list[tuple[str, str, bytes]] = ()) -> tuple[int, int]:
         """Store a batch in one transaction. Returns (added, updated).
+
+        ``story_terms``: (article, version, blob) rows of the story clustering's term counts.
 
         ``fingerprints``: rows as ``put_fingerprints`` takes them, made at ingest. A row
         equal in body hash and parameters to the stored one is left alone; any other
@@ -204,6 +211,8 @@ class SQLiteStore:
                     put = [r for r in fingerprints if have.get(r[0]) != (r[1], r[2])]
                     self._drop_pairs([r[0] for r in put if r[0] in have])
                     self._insert_fingerprints(put)
+                if story_terms:
+                    self.db.executemany("INSERT OR REPLACE INTO story_terms VALUES (?, ?, ?)", story_terms)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot write: {exc}") from exc
         return added, updated
@@ -403,6 +412,15 @@ class SQLiteStore:
         rows = self.db.execute("SELECT run, kind, story, others FROM story_changes ORDER BY rowid").fetchall()
         out = [StoryChange(kind, sid, tuple(json.loads(others)), run) for run, kind, sid, others in rows]
         return [c for c in out if story is None or c.story == story or story in c.others]
+
+    def story_terms(self, version: str) -> dict[str, bytes]:
+        """article -> its stored story terms, for the terms made by ``version``."""
+        return dict(self.db.execute("SELECT article, data FROM story_terms WHERE version = ?", (version,)))
+
+    def put_story_terms(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
+        """Store (article, version, blob) rows of story terms."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO story_terms VALUES (?, ?, ?)", rows)
 
     def story_links(self, params: str) -> list[tuple[str, str, float]]:
         """The similarity links the last story clustering found, if made with ``params``."""

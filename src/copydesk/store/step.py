@@ -7,6 +7,7 @@ from typing import Any, Iterable, Iterator
 from ..fingerprint.step import Fingerprinted
 from ..model import Article, ErrorRecord, InputMark
 from ..pipeline import Context
+from ..stories.terms import TERMS_VERSION
 
 
 class WriteStep:
@@ -16,17 +17,20 @@ class WriteStep:
         size = ctx.settings.ingest.batch_size
         articles: list[Article] = []
         fingerprints: list[tuple] = []
+        terms: list[tuple[str, str, bytes]] = []
         errors: list[ErrorRecord] = []
         inputs_seen: set[str] = set()
         clear: list[str] = []
 
         def flush() -> None:
-            added, updated = ctx.store.write_batch(articles, errors, clear, run=ctx.run_id, fingerprints=fingerprints)
+            added, updated = ctx.store.write_batch(articles, errors, clear, run=ctx.run_id, fingerprints=fingerprints,
+                                                  story_terms=terms)
             ctx.stats.count("articles_added", added)
             ctx.stats.count("articles_updated", updated)
             ctx.progress("ingest", len(articles) + len(errors))
             articles.clear()
             fingerprints.clear()
+            terms.clear()
             errors.clear()
             clear.clear()
 
@@ -38,6 +42,8 @@ class WriteStep:
                 continue
             if isinstance(item, Fingerprinted):
                 fingerprints.append(item.row)
+                if item.terms is not None:
+                    terms.append((item.article.id, TERMS_VERSION, item.terms))
                 item = item.article
             if isinstance(item, Article):
                 articles.append(item)

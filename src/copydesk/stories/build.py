@@ -8,6 +8,7 @@ from ..config import Settings
 from ..model import Relation, Story, StoryChange
 from ..pipeline import Progress, _no_progress
 from .grouping import cluster_with_links, group_stories, story_text
+from .terms import TERMS_VERSION, story_terms
 
 
 def build_stories(
@@ -24,16 +25,16 @@ def build_stories(
     titles = {m[0]: m[2] for m in meta}
     published = {m[0]: m[3] for m in meta}
     sources = {m[0]: m[1] for m in meta}
-    by_id = {a.id: story_text(a.title, a.text) for a in store.articles()}
-    texts = [by_id.pop(a) for a in ids]
+    terms = _story_terms(store, ids)
     params = settings.stories
     previous = store.story_assignments()
     # links found with other clustering settings are not reused: those runs start afresh
     key = repr((params.threshold, params.names_weight, params.time_window_days, params.max_df))
     old_links = store.story_links(key) if previous else []
-    clusters, links = cluster_with_links(ids, texts, [published[a] for a in ids], relations, params,
-                                         previous=previous if old_links else None, links=old_links or None)
-    del texts
+    clusters, links = cluster_with_links(ids, None, [published[a] for a in ids], relations, params,
+                                         previous=previous if old_links else None, links=old_links or None,
+                                         terms=terms)
+    del terms
     store.replace_story_links(links, key)
     stories, changes = group_stories(clusters, relations, order=order, previous=previous,
                                      titles=titles, published=published, sources=sources)
@@ -46,6 +47,19 @@ def build_stories(
         timings["stories.cluster"] = t1 - t0
         timings["stories.enrich"] = time.perf_counter() - t1
     return stories, changes
+
+
+def _story_terms(store, ids: list[str]) -> list[bytes]:
+    """Each article's story terms: as stored at ingest, made (and stored) where missing or
+    made by another version of the tokenisation."""
+    have = store.story_terms(TERMS_VERSION)
+    missing = [a for a in ids if a not in have]
+    for i in range(0, len(missing), 2000):
+        batch = store.article_batch(missing[i:i + 2000])
+        rows = [(a.id, TERMS_VERSION, story_terms(story_text(a.title, a.text))) for a in batch.values()]
+        store.put_story_terms(rows)
+        have.update((a, blob) for a, _, blob in rows)
+    return [have[a] for a in ids]
 
 
 __all__ = ["build_stories"]

@@ -107,9 +107,19 @@ def _stems(text: str) -> set[str]:
 def _similarity(units: Sequence[Unit], vectors: np.ndarray | None) -> np.ndarray:
     """0.7 x embedding cosine + 0.3 x Dice overlap of content-word stems: embeddings alone
     pair sentences on the same theme that say different things ("Kyiv denies" and
-    "Russia blamed Kyiv"); shared words alone miss rewording. Without ``vectors`` (a
-    story of one family: copies keep their original's words) the Dice overlap alone,
-    scaled to the same range."""
+    "Russia blamed Kyiv"); shared words alone miss rewording. Where a unit has no vector
+    (``vectors`` is None: a story of one family, whose copies keep their original's words;
+    or its row is NaN: ``needs_vectors`` left it out) the Dice overlap alone, scaled to
+    the same range."""
+    dice = _dice(units)
+    lexical = np.minimum(1.0, dice * 1.2)
+    if vectors is None:
+        return lexical
+    cos = vectors @ vectors.T
+    return np.where(np.isnan(cos), lexical, 0.7 * cos + 0.3 * dice)
+
+
+def _dice(units: Sequence[Unit]) -> np.ndarray:
     stems = [_stems(u.text) for u in units]
     n = len(units)
     dice = np.zeros((n, n), dtype=np.float32)
@@ -117,9 +127,19 @@ def _similarity(units: Sequence[Unit], vectors: np.ndarray | None) -> np.ndarray
         for j in range(i, n):
             total = len(stems[i]) + len(stems[j])
             dice[i, j] = dice[j, i] = 2 * len(stems[i] & stems[j]) / total if total else 0.0
-    if vectors is None:
-        return np.minimum(1.0, dice * 1.2)
-    return 0.7 * (vectors @ vectors.T) + 0.3 * dice
+    return dice
+
+
+def needs_vectors(units: Sequence[Unit], family: Mapping[str, object], *, min_dice: float = 0.1) -> np.ndarray:
+    """Which units are worth a sentence embedding: those sharing at least ``min_dice`` of
+    their content words with a unit of another voice. A sentence that shares (almost) no
+    word with anything another source wrote would need a cosine above 0.8 to be grouped
+    with it (paraphrase without one common name, number or noun, rare inside one story),
+    so it is not embedded; in a story of unrelated voices that is most of them."""
+    dice = _dice(units)
+    voice = [_voice(u, family) for u in units]
+    other = np.array([[a != b for b in voice] for a in voice], dtype=bool)
+    return ((dice >= min_dice) & other).any(axis=1)
 
 
 def _group(units: Sequence[Unit], sims: np.ndarray, threshold: float) -> list[list[int]]:

@@ -12,9 +12,6 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-import numpy as np
-
-from ..errors import require
 
 _CAP = r"(?:[A-Z][\w'’.-]*[a-z][\w'’-]*|[A-Z]{2,}\b)"
 _NAME_RE = re.compile(rf"\b{_CAP}(?:\s+(?:of\s+|de\s+|the\s+|al[- ])?{_CAP})*")
@@ -44,21 +41,7 @@ def story_text(title: str | None, text: str) -> str:
 
 
 def story_vectors(texts: Sequence[str], *, names_weight: float = 1.0, max_df: float = 0.5):
-    """One L2-normalised sparse row per text: [content-word TF-IDF | name TF-IDF]."""
-    sk_text = require("sklearn.feature_extraction.text", feature="story clustering", extra="stories")
-    sk_pre = require("sklearn.preprocessing", feature="story clustering", extra="stories")
-    sparse = require("scipy.sparse", feature="story clustering", extra="stories")
-    n = len(texts)
-    # in a tiny corpus every word is in half the documents: only prune common words at scale
-    df_cap = max_df if n >= 20 else 1.0
-    words = sk_text.TfidfVectorizer(sublinear_tf=True, stop_words="english", max_df=df_cap,
-                                    token_pattern=r"(?u)\b[^\W\d_][\w'’-]+\b", dtype=np.float32)
-    names = sk_text.TfidfVectorizer(analyzer=proper_names, sublinear_tf=True, max_df=df_cap, dtype=np.float32)
-    parts = []
-    for vectorizer, weight in ((words, 1.0), (names, names_weight)):
-        try:
-            m = vectorizer.fit_transform(texts)
-        except ValueError:  # no term at all (every text empty of words or names)
-            m = sparse.csr_matrix((n, 1), dtype=np.float32)
-        parts.append(sk_pre.normalize(m) * weight)
-    return sk_pre.normalize(sparse.hstack(parts, format="csr"))
+    """One L2-normalised sparse row per text: [content-word TF-IDF | name TF-IDF] (``terms.py``)."""
+    from .terms import story_terms, terms_matrix
+
+    return terms_matrix([story_terms(t) for t in texts], names_weight=names_weight, max_df=max_df)

@@ -19,6 +19,7 @@ from ..unionfind import UnionFind
 from .cluster import cluster_families
 from .features import story_text, story_vectors
 from .ids import assign_story_ids
+from .terms import terms_matrix
 
 
 def _days(published: str | None) -> float | None:
@@ -56,14 +57,18 @@ def cluster_stories(
 
 
 def cluster_with_links(
-    article_ids: Sequence[str], texts: Sequence[str], published: Sequence[str | None],
+    article_ids: Sequence[str], texts: Sequence[str] | None, published: Sequence[str | None],
     relations: Sequence[Relation], params: StoriesSettings, *, previous: Mapping[str, str] | None = None,
-    links: Sequence[tuple[str, str, float]] | None = None,
+    links: Sequence[tuple[str, str, float]] | None = None, terms: Sequence[bytes] | None = None,
 ) -> tuple[list[list[str]], list[tuple[str, str, float]]]:
-    """``cluster_stories`` and the links found, to keep for the next run."""
+    """``cluster_stories`` and the links found, to keep for the next run. ``terms``: the
+    articles' stored story terms (``terms.story_terms``), used instead of ``texts`` if given."""
     if not article_ids:
         return [], []
-    vectors = story_vectors(texts, names_weight=params.names_weight, max_df=params.max_df)
+    if terms is not None:
+        vectors = terms_matrix(terms, names_weight=params.names_weight, max_df=params.max_df)
+    else:
+        vectors = story_vectors(texts or [], names_weight=params.names_weight, max_df=params.max_df)
     incremental = {}
     if previous and links is not None:
         index = {a: i for i, a in enumerate(article_ids)}
