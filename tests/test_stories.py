@@ -261,3 +261,31 @@ def test_story_terms_are_made_at_ingest_and_match_scikit_learn_tfidf(tmp_path: P
         api.relate(store)
         assert set(store.story_terms(TERMS_VERSION)) == {a.id for a in arts}
         assert [sorted(s.articles) for s in store.stories()] == before
+
+
+def test_enrich_makes_what_analyze_left_for_later(tmp_path: Path):
+    """With no enrichment budget, analyze leaves stories bare; `copydesk story` says how to
+    enrich one, and `copydesk enrich --story` makes and stores its entities, facts and brief."""
+    from copydesk.config import load_settings
+
+    db = tmp_path / "d.db"
+    api.analyze([DEMO], db=db, settings=load_settings().with_overrides({"stories": {"enrich_max_stories": 0}}))
+    with open_store(db) as store:
+        big = max(store.stories(), key=lambda s: len(s.originals))
+    assert len(big.originals) >= 2 and not big.entities and not big.facts
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["story", big.id, "--db", str(db)])
+    assert shown.exit_code == 0, shown.output
+    assert "not made yet" in shown.output and f"copydesk enrich --db {db} --story {big.id}" in shown.output
+    done = runner.invoke(cli, ["enrich", "--db", str(db), "--story", big.id, "--json"])
+    assert done.exit_code == 0, done.output
+    assert [s["id"] for s in json.loads(done.output)] == [big.id]
+    with open_store(db) as store:
+        after = store.story(big.id)
+        others = [s for s in store.stories() if s.id != big.id]
+    assert after.entities and after.facts and after.brief
+    assert after.articles == big.articles
+    assert all(not s.entities for s in others)
+    again = runner.invoke(cli, ["enrich", "--db", str(db), "--story", big.id])
+    assert again.exit_code == 0 and "enriched 0 stories" in again.output
+    assert "not made yet" not in runner.invoke(cli, ["story", big.id, "--db", str(db)]).output

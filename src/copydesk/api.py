@@ -14,7 +14,7 @@ from .engines import LocalEngine
 from .extract.step import ExtractStep
 from .fingerprint.step import FingerprintStep
 from .ingest.step import ReadStep
-from .model import ErrorRecord, RunStats
+from .model import ErrorRecord, RunStats, Story
 from .pipeline import Context, Pipeline, Progress, _no_progress
 from .relate.engine import ReuseEngine, relations_from_pairs
 from .report import Report
@@ -149,6 +149,32 @@ def analyze(
             with _stage(stats, "report"):
                 write_streaming(store, out, stats)
         return report
+
+
+def enrich(store: SQLiteStore, *, story_ids: list[str] | None = None, limit: int | None = None,
+           settings: Settings | None = None, progress: Progress = _no_progress) -> list[Story]:
+    """Make entities, facts and the brief for stories that lack them, and store them.
+
+    ``analyze`` makes them for ``stories.enrich_max_stories`` stories per run (the most
+    independent sources first); this makes them for the stories named (``story_ids``),
+    or for the next ``limit`` stories in that order. Returns the stories enriched."""
+    from .stories.enrich import enrich_stories
+
+    settings = settings or load_settings()
+    chosen = [store.story(i) for i in story_ids] if story_ids is not None else store.stories()
+    todo = [s for s in chosen if len(s.articles) >= settings.stories.enrich_min_articles
+            and not (s.entities or s.facts)]
+    if not todo:
+        return []
+    meta = store.article_meta()
+    published = {m[0]: m[3] for m in meta}
+    order = {m[0]: i for i, m in enumerate(meta)}
+    budget = len(todo) if limit is None else max(0, limit)
+    run = settings.with_overrides({"stories": {"enrich_max_stories": budget}})
+    enriched = enrich_stories(store, todo, run, published=published, order=order, progress=progress, previous={})
+    done = [s for s in enriched if s.entities or s.facts]
+    store.update_stories(done)
+    return done
 
 
 @dataclass(frozen=True, slots=True)

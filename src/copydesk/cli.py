@@ -455,6 +455,9 @@ def story(story_id: str, db: str, as_json: bool) -> None:
         con.print("[bold]brief[/]")
         for b in s.brief:
             con.print(f"  {escape(b.text)} [dim]\\[{escape(', '.join(b.sources))}][/]")
+    if not (s.entities or s.facts) and len(s.articles) >= load_settings().stories.enrich_min_articles:
+        con.print(f"[dim]entities, facts and brief are not made yet for this story (analyze makes them for the "
+                  f"stories with most independent sources): copydesk enrich --db {escape(db)} --story {escape(s.id)}[/]")
     for c in changes:
         con.print(f"[dim]{c.kind}: {escape(c.story)} <- {escape(', '.join(c.others))} (run {c.run})[/]"
                   if c.kind == "merge" else f"[dim]split: {escape(c.story)} -> {escape(', '.join(c.others))}[/]")
@@ -464,6 +467,30 @@ def _open_existing(db: str):
     if not Path(db).exists():
         raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
     return open_store(db, readonly=True)
+
+
+@cli.command()
+@db_option
+@click.option("--story", "story_ids", multiple=True, metavar="ID", help="Enrich this story (repeatable).")
+@click.option("--limit", type=click.IntRange(0), default=None,
+              help="Enrich at most this many stories, most independent sources first (default: all that lack it).")
+@json_option
+@handle_errors
+def enrich(db: str, story_ids: tuple[str, ...], limit: int | None, as_json: bool) -> None:
+    """Make entities, facts and the brief for stories that lack them (analyze makes them for
+    `stories.enrich_max_stories` stories a run)."""
+
+    if not Path(db).exists():
+        raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
+    show_progress = not as_json and sys.stderr.isatty()
+    with open_store(db) as store, _Progress(show_progress) as progress:
+        done = api.enrich(store, story_ids=list(story_ids) or None, limit=limit, progress=progress)
+    if as_json:
+        click.echo(json.dumps([s.to_dict() for s in done], ensure_ascii=False, indent=1))
+        return
+    click.echo(f"enriched {len(done)} stor{'y' if len(done) == 1 else 'ies'}")
+    for s in done:
+        click.echo(f"  {s.id}  {len(s.entities)} entities, {len(s.facts)} facts  {s.title or '(untitled)'}")
 
 
 @cli.command()

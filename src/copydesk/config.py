@@ -42,7 +42,7 @@ class StoriesSettings:
     max_df: float = 0.5
     enrich_min_articles: int = 2
     enrich_max_articles: int = 5
-    enrich_max_stories: int = 100
+    enrich_max_stories: int = 25
     ner_max_chars: int = 4000
     fact_threshold: float = 0.6
     brief_sentences: int = 5

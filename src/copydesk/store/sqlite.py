@@ -371,6 +371,12 @@ class SQLiteStore:
                 self.db.executemany("INSERT OR REPLACE INTO story_articles VALUES (?, ?)",
                                     [(a, s.id) for a in s.articles])
 
+    def update_stories(self, stories: Iterable[Story]) -> None:
+        """Store new data for stories that exist (their articles unchanged), e.g. once enriched."""
+        with self.db:
+            self.db.executemany("UPDATE stories SET data = ? WHERE id = ?",
+                                [(_dumps(s.to_dict()), s.id) for s in stories])
+
     @staticmethod
     def _story(data: dict) -> Story:
         return Story(

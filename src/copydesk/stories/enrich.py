@@ -36,13 +36,15 @@ def _root_of(story: Story) -> dict[str, str]:
 
 def enrich_stories(store, stories: Sequence[Story], settings: Settings, *, published: dict[str, str | None],
                    order: dict[str, int], progress: Progress = _no_progress,
-                   embedder: object | None = None) -> list[Story]:
+                   embedder: object | None = None, previous: dict[str, Story] | None = None) -> list[Story]:
     """``stories`` with entities, facts and brief (``published`` and ``order``: each article's
-    date and ingest position)."""
+    date and ingest position), for at most ``stories.enrich_max_stories`` of them.
+    ``previous``: the stories as stored before (all of them are read if not given)."""
     conf = settings.stories
     out = list(stories)
     # a story whose articles did not change keeps what was made for it last run
-    previous = {s.id: s for s in store.stories()}
+    if previous is None:
+        previous = {s.id: s for s in store.stories()}
     todo = []
     for i, s in enumerate(stories):
         if len(s.articles) < conf.enrich_min_articles:
