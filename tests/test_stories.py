@@ -289,3 +289,16 @@ def test_enrich_makes_what_analyze_left_for_later(tmp_path: Path):
     again = runner.invoke(cli, ["enrich", "--db", str(db), "--story", big.id])
     assert again.exit_code == 0 and "enriched 0 stories" in again.output
     assert "not made yet" not in runner.invoke(cli, ["story", big.id, "--db", str(db)]).output
+
+
+def test_terms_matrix_rows_are_unit_length_with_empty_articles_anywhere():
+    import numpy as np
+
+    from copydesk.stories.terms import story_terms, terms_matrix
+
+    texts = ["", "Alice met Bob in Paris.", "", "the cat sat on the mat", "Paris cat", ""]
+    m = terms_matrix([story_terms(t) for t in texts], max_df=1.0)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    assert np.allclose(norms, [0, 1, 0, 1, 1, 0], atol=1e-6)
+    sims = (m @ m.T).toarray()
+    assert sims[1, 4] > 0 and sims[3, 4] > 0 and sims[1, 3] == 0

@@ -82,23 +82,46 @@ def _parse(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     return wh, wc, nh, nc
 
 
-def _tfidf(rows: np.ndarray, hashes: np.ndarray, counts: np.ndarray, n: int, max_df: float):
-    """Row-normalised sublinear TF-IDF (scikit-learn's smooth idf) of (row, term hash, count) triples."""
+def _tfidf(lengths: np.ndarray, hashes: np.ndarray, counts: np.ndarray, max_df: float):
+    """Row-normalised sublinear TF-IDF (scikit-learn's smooth idf) of articles whose terms are
+    ``hashes`` and ``counts``, ``lengths[i]`` of them for article i, in article order. Built
+    straight as CSR with 32-bit indices: at 100k articles there are ~30M entries."""
     sparse = require("scipy.sparse", feature="story clustering", extra="stories")
+    n = len(lengths)
     if not len(hashes):
         return sparse.csr_matrix((n, 1), dtype=np.float32)
-    vocab, cols = np.unique(hashes, return_inverse=True)
+    # (np.unique's inverse would hold two 64-bit arrays of every entry at once)
+    vocab = np.unique(hashes)
+    cols = np.searchsorted(vocab, hashes).astype(np.int32)
     df = np.bincount(cols, minlength=len(vocab))
-    keep = df <= max_df * n if max_df < 1.0 else np.ones(len(vocab), dtype=bool)
     idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
-    m = keep[cols]
-    rows, cols, counts = rows[m], cols[m], counts[m]
-    data = (1.0 + np.log(counts.astype(np.float32))) * idf[cols]
-    out = sparse.csr_matrix((data, (rows, cols)), shape=(n, len(vocab)), dtype=np.float32)
-    norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+    if max_df < 1.0 and (df > max_df * n).any():
+        keep = (df <= max_df * n)[cols]
+        row_of = np.repeat(np.arange(n, dtype=np.int32), lengths)
+        lengths = np.bincount(row_of[keep], minlength=n)
+        del row_of
+        cols, counts = cols[keep], counts[keep]
+        del keep
+    data = np.log(counts.astype(np.float32))
+    data += 1.0
+    data *= idf[cols]
+    indptr = np.zeros(n + 1, dtype=np.int64 if len(cols) >= 2**31 else np.int32)
+    np.cumsum(lengths, out=indptr[1:])
+    out = sparse.csr_matrix((data, cols, indptr), shape=(n, len(vocab)))
+    _normalise_rows(out)
+    return out
+
+
+def _normalise_rows(m) -> None:
+    """Scale each row of CSR ``m`` to unit length in place (empty rows stay empty)."""
+    sizes = np.diff(m.indptr)
+    full = sizes > 0
+    if not full.any():
+        return
+    # one segment per non-empty row: reduceat sums from each start to the next (or the end)
+    norms = np.sqrt(np.add.reduceat(m.data * m.data, m.indptr[:-1][full])).astype(np.float32)
     norms[norms == 0] = 1.0
-    out = sparse.diags((1.0 / norms).astype(np.float32)) @ out
-    return out.tocsr()
+    m.data /= np.repeat(norms, sizes[full])
 
 
 def terms_matrix(blobs: Sequence[bytes], *, names_weight: float = 1.0, max_df: float = 0.5):
@@ -113,14 +136,18 @@ def terms_matrix(blobs: Sequence[bytes], *, names_weight: float = 1.0, max_df: f
     halves = []
     for h_at, c_at, weight in ((0, 1, 1.0), (2, 3, names_weight)):
         lengths = np.array([len(p[h_at]) for p in parsed], dtype=np.int64)
-        rows = np.repeat(np.arange(n), lengths)
         hashes = np.concatenate([p[h_at] for p in parsed]) if n else np.zeros(0, dtype=np.uint32)
         counts = np.concatenate([p[c_at] for p in parsed]) if n else np.zeros(0, dtype=np.uint16)
-        halves.append(_tfidf(rows, hashes, counts, n, cap) * weight)
-    both = sparse.hstack(halves, format="csr")
-    norms = np.sqrt(np.asarray(both.multiply(both).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return (sparse.diags((1.0 / norms).astype(np.float32)) @ both).tocsr()
+        half = _tfidf(lengths, hashes, counts, cap)
+        del hashes, counts
+        if weight != 1.0:
+            half.data *= np.float32(weight)
+        halves.append(half)
+    del parsed
+    both = sparse.hstack(halves, format="csr", dtype=np.float32)
+    del halves
+    _normalise_rows(both)
+    return both
 
 
 def story_terms_many(texts: Iterable[str]) -> list[bytes]:
