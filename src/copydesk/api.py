@@ -68,6 +68,20 @@ def ingest(
     )
 
 
+def _release_memory() -> None:
+    """Collect garbage and hand freed heap pages back to the system (glibc's malloc_trim), so
+    that the next stage's peak adds to what is live, not to what the last stage left."""
+    import gc
+
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
+
+
 def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Settings | None = None,
            progress: Progress = _no_progress, embedder: object | None = None) -> None:
     """Find reuse between articles (only pairs involving new or changed articles are
@@ -80,6 +94,8 @@ def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Setti
     aligned = engine.align(store, pairs)
     engine.relate(store, aligned)
     store.settle_fingerprints(new)  # their pairs are stored: a later run finds only pairs with newer articles
+    del engine, pairs, aligned, new  # stored: the stories stage below is the run's other big user of memory
+    _release_memory()
     with _stage(stats, "relate"):
         relations = relations_from_pairs(store.related_pairs())
         store.replace_relations(relations)
