@@ -195,38 +195,49 @@ def enrich(store: SQLiteStore, *, story_ids: list[str] | None = None, limit: int
 
 @dataclass(frozen=True, slots=True)
 class StorySummary:
-    """One line of the story list."""
+    """One line of the story list (the CLI's `stories` and the web UI's story list)."""
 
     id: str
     title: str | None
     articles: int
-    independent_sources: int
-    copies: int
-    sources: tuple[str, ...]
+    independent_sources: int   # originals: articles that derive from no other in the story
+    copies: int                # articles that reuse another article of the story
+    sources: tuple[str, ...]   # the outlets, in order of their first article
     first_seen: str | None
+    last_seen: str | None
     originals: tuple[str, ...]
 
     def to_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "articles": self.articles,
                 "independent_sources": self.independent_sources, "copies": self.copies,
-                "sources": list(self.sources), "first_seen": self.first_seen, "originals": list(self.originals)}
+                "sources": list(self.sources), "first_seen": self.first_seen, "last_seen": self.last_seen,
+                "originals": list(self.originals)}
+
+
+SUMMARY_SORTS = ("size", "sources", "recent")
 
 
 def story_summaries(store: SQLiteStore, *, sort: str = "size") -> list[StorySummary]:
-    """Every story with its counts: ``sort`` by "size" (articles, then independent sources),
-    "sources" (independent sources first) or "recent" (latest first-seen first)."""
+    """Every story with its counts, read without decoding whole stories: ``sort`` by "size"
+    (articles, then independent sources), "sources" (independent sources first) or "recent"
+    (latest first-seen first)."""
     from .dates import date_sort_key
 
+    if sort not in SUMMARY_SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SUMMARY_SORTS)}")
+    members: dict[str, list[tuple[str, str]]] = {}
+    for story, _article, source, published in store.story_members():
+        members.setdefault(story, []).append((date_sort_key(published) or "~", source or ""))
     out = []
-    for s in store.stories():
-        sources = tuple(dict.fromkeys(t.source for t in s.timeline if t.source))
-        out.append(StorySummary(s.id, s.title, len(s.articles), len(s.originals),
-                                len(s.articles) - len(s.originals), sources, s.first_seen, s.originals))
+    for sid, title, n, originals, first_seen in store.story_summaries():
+        dated = sorted(members.get(sid, []))
+        sources = tuple(dict.fromkeys(src for _, src in dated if src))
+        last = max((k for k, _ in dated if k != "~"), default=None)
+        out.append(StorySummary(sid, title, n, len(originals), max(0, n - len(originals)), sources, first_seen,
+                                last or first_seen, tuple(originals)))
     keys = {
         "size": lambda x: (-x.articles, -x.independent_sources, x.id),
         "sources": lambda x: (-x.independent_sources, -x.articles, x.id),
         "recent": lambda x: (date_sort_key(x.first_seen) or "", x.id),
     }
-    if sort not in keys:
-        raise ValueError(f"sort must be one of {', '.join(keys)}")
     return sorted(out, key=keys[sort], reverse=sort == "recent")

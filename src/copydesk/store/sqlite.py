@@ -482,12 +482,13 @@ class SQLiteStore:
     # -- listings and search for the web UI and HTTP API (copydesk serve) ------------------
     _REL_COLS = "original, derived, type, via, share, direction_confidence, evidence, passages, changes"
 
-    def story_summaries(self) -> list[tuple[str, str | None, int, int, str | None]]:
-        """(id, title, article count, originals count, first_seen) of every story, read
-        without decoding whole stories."""
-        return self.db.execute(
+    def story_summaries(self) -> list[tuple[str, str | None, int, list[str], str | None]]:
+        """(id, title, article count, originals, first_seen) of every story, read without
+        decoding whole stories (their entities, facts and briefs)."""
+        rows = self.db.execute(
             "SELECT id, json_extract(data, '$.title'), json_array_length(data, '$.articles'), "
-            "json_array_length(data, '$.originals'), json_extract(data, '$.first_seen') FROM stories").fetchall()
+            "json_extract(data, '$.originals'), json_extract(data, '$.first_seen') FROM stories").fetchall()
+        return [(i, t, n or 0, json.loads(o) if o else [], f) for i, t, n, o, f in rows]
 
     def story_members(self) -> list[tuple[str, str, str | None, str | None]]:
         """(story, article, source, published) for every article that belongs to a story."""

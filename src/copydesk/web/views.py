@@ -103,20 +103,11 @@ class StoryIndex:
 
     @staticmethod
     def _build(store) -> list[StorySummary]:
-        sources: dict[str, set] = {}
-        last: dict[str, str] = {}
-        for story, _article, source, published in store.story_members():
-            sources.setdefault(story, set()).add(source or "")
-            key = date_sort_key(published)
-            if key and key > last.get(story, ""):
-                last[story] = key
-        out = []
-        for id, title, n, n_orig, first_seen in store.story_summaries():
-            n, n_orig = n or 0, n_orig or 0
-            out.append(StorySummary(id=id, title=title, articles=n, independent=n_orig, copies=max(0, n - n_orig),
-                                    sources=len(sources.get(id, ())), first_seen=first_seen,
-                                    last_seen=last.get(id) or first_seen))
-        return out
+        from ..api import story_summaries
+
+        return [StorySummary(id=s.id, title=s.title, articles=s.articles, independent=s.independent_sources,
+                             copies=s.copies, sources=len(s.sources), first_seen=s.first_seen, last_seen=s.last_seen)
+                for s in story_summaries(store)]
 
     def query(self, store, *, q: str = "", sort: str = "recent", limit: int = 50, offset: int = 0
               ) -> tuple[int, list[StorySummary], dict[str, int]]:
