@@ -148,10 +148,13 @@ def _candidate_links(nodes, rows_of: np.ndarray, node_days: np.ndarray, threshol
     does not fit in memory), at most ``NEIGHBOURS`` per node (the most similar on those
     terms), then the exact similarity of those, time-damped.
 
-    The cap keeps the work linear: in a large corpus every article shares topic words with
-    hundreds of others (every match report with every other), and scoring all of those
-    grew with the square of the corpus. A node's strongest neighbours are what chain a
-    story together; average linkage then sees every pair inside a component exactly."""
+    The cap keeps the exact scoring linear: in a large corpus every article shares topic
+    words with hundreds of others (every match report with every other), and scoring all
+    of those grew with the square of the corpus (the product on the strongest terms that
+    finds them still does). A node's strongest neighbours are what chain a story together;
+    average linkage then sees every pair inside a component exactly. In an incremental run
+    only the new nodes' neighbours are searched, so a link that only an old node's list
+    would have held is not found there."""
     found_i, found_j = [], []
     top = _top_terms(nodes, TOP_TERMS)
     top_t = top.T.tocsc()

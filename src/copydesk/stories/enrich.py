@@ -89,14 +89,12 @@ def enrich_stories(store, stories: Sequence[Story], settings: Settings, *, publi
         units = [u for a in arts for u in units_of(a)]
         # sentence embeddings only where independent sources may word one fact differently
         independent = len({families[a.id] for a in arts}) > 1 or any(u.embedded for u in units)
-        vectors = None
-        if independent:
-            wanted = needs_vectors(units, families)
-            vectors = np.full((len(units), 384), np.nan, dtype=np.float32)
-            if wanted.any():
-                got = encode([u.text for u, w in zip(units, wanted) if w])
-                vectors = np.full((len(units), got.shape[1]), np.nan, dtype=np.float32)
-                vectors[wanted] = got
+        vectors = None  # none: shared words alone decide (see facts._similarity)
+        wanted = needs_vectors(units, families) if independent else np.zeros(len(units), dtype=bool)
+        if wanted.any():
+            got = encode([u.text for u, w in zip(units, wanted) if w])
+            vectors = np.full((len(units), got.shape[1]), np.nan, dtype=np.float32)
+            vectors[wanted] = got
         place_names = [(f, e.name) for e in entities if e.kind == "place" for f in (e.name, *e.aliases)]
         places = {u.text: sorted({name for f, name in place_names if f in u.text}) for u in units}
         facts = make_facts(units, vectors, families, threshold=conf.fact_threshold, places=places)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import xxhash
@@ -150,8 +150,4 @@ def terms_matrix(blobs: Sequence[bytes], *, names_weight: float = 1.0, max_df: f
     return both
 
 
-def story_terms_many(texts: Iterable[str]) -> list[bytes]:
-    return [story_terms(t) for t in texts]
-
-
-__all__ = ["TERMS_VERSION", "story_terms", "story_terms_many", "terms_matrix"]
+__all__ = ["TERMS_VERSION", "story_terms", "terms_matrix"]
