@@ -398,3 +398,22 @@ def test_serve_command(demo_db: Path, tmp_path: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_story_page_says_how_to_enrich_a_story_analyze_left_bare(tmp_path: Path):
+    from copydesk import api
+    from copydesk.config import load_settings
+    from copydesk.store import open_store
+
+    db = tmp_path / "bare.db"
+    demo = Path(__file__).resolve().parents[1] / "examples" / "demo"
+    api.analyze([demo], db=db, settings=load_settings().with_overrides({"stories": {"enrich_max_stories": 0}}))
+    with open_store(db) as store:
+        big = max(store.stories(), key=lambda s: len(s.articles))
+    page = TestClient(create_app(db)).get(f"/stories/{big.id}")
+    assert page.status_code == 200
+    assert "not made yet" in page.text and f"copydesk enrich --story {big.id}" in page.text
+    with open_store(db) as store:
+        api.enrich(store, story_ids=[big.id])
+    page = TestClient(create_app(db)).get(f"/stories/{big.id}")
+    assert "not made yet" not in page.text and "entity-name" in page.text
