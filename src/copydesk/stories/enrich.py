@@ -12,7 +12,7 @@ from ..dates import date_sort_key
 from ..model import Story
 from ..pipeline import Progress, _no_progress
 from .entities import entity_mentions, merge_entities
-from .facts import make_brief, make_facts, needs_vectors, units_of
+from .facts import make_brief, make_facts, needs_vectors, units_of, word_overlap
 
 
 def _reading_order(story: Story, published: dict[str, str | None], order: dict[str, int]) -> list[str]:
@@ -90,14 +90,15 @@ def enrich_stories(store, stories: Sequence[Story], settings: Settings, *, publi
         # sentence embeddings only where independent sources may word one fact differently
         independent = len({families[a.id] for a in arts}) > 1 or any(u.embedded for u in units)
         vectors = None  # none: shared words alone decide (see facts._similarity)
-        wanted = needs_vectors(units, families) if independent else np.zeros(len(units), dtype=bool)
+        dice = word_overlap(units)
+        wanted = needs_vectors(units, families, dice=dice) if independent else np.zeros(len(units), dtype=bool)
         if wanted.any():
             got = encode([u.text for u, w in zip(units, wanted) if w])
             vectors = np.full((len(units), got.shape[1]), np.nan, dtype=np.float32)
             vectors[wanted] = got
         place_names = [(f, e.name) for e in entities if e.kind == "place" for f in (e.name, *e.aliases)]
         places = {u.text: sorted({name for f, name in place_names if f in u.text}) for u in units}
-        facts = make_facts(units, vectors, families, threshold=conf.fact_threshold, places=places)
+        facts = make_facts(units, vectors, families, threshold=conf.fact_threshold, places=places, dice=dice)
         rank = {u.text: n for n, u in enumerate(units)}
         brief = make_brief(facts, rank, families, sentences=conf.brief_sentences)
         out[i] = replace(story, entities=tuple(entities), facts=tuple(facts), brief=tuple(brief))

@@ -104,14 +104,14 @@ def _stems(text: str) -> set[str]:
     return out
 
 
-def _similarity(units: Sequence[Unit], vectors: np.ndarray | None) -> np.ndarray:
+def _similarity(units: Sequence[Unit], vectors: np.ndarray | None, dice: np.ndarray | None = None) -> np.ndarray:
     """0.7 x embedding cosine + 0.3 x Dice overlap of content-word stems: embeddings alone
     pair sentences on the same theme that say different things ("Kyiv denies" and
     "Russia blamed Kyiv"); shared words alone miss rewording. Where a unit has no vector
     (``vectors`` is None: a story of one family, whose copies keep their original's words;
     or its row is NaN: ``needs_vectors`` left it out) the Dice overlap alone, scaled to
     the same range."""
-    dice = _dice(units)
+    dice = word_overlap(units) if dice is None else dice
     lexical = np.minimum(1.0, dice * 1.2)
     if vectors is None:
         return lexical
@@ -119,7 +119,8 @@ def _similarity(units: Sequence[Unit], vectors: np.ndarray | None) -> np.ndarray
     return np.where(np.isnan(cos), lexical, 0.7 * cos + 0.3 * dice)
 
 
-def _dice(units: Sequence[Unit]) -> np.ndarray:
+def word_overlap(units: Sequence[Unit]) -> np.ndarray:
+    """Dice overlap of the content-word stems of every two units."""
     stems = [_stems(u.text) for u in units]
     n = len(units)
     dice = np.zeros((n, n), dtype=np.float32)
@@ -130,13 +131,14 @@ def _dice(units: Sequence[Unit]) -> np.ndarray:
     return dice
 
 
-def needs_vectors(units: Sequence[Unit], family: Mapping[str, object], *, min_dice: float = 0.1) -> np.ndarray:
+def needs_vectors(units: Sequence[Unit], family: Mapping[str, object], *, min_dice: float = 0.1,
+                  dice: np.ndarray | None = None) -> np.ndarray:
     """Which units are worth a sentence embedding: those sharing at least ``min_dice`` of
     their content words with a unit of another voice. A sentence that shares (almost) no
     word with anything another source wrote would need a cosine above 0.8 to be grouped
     with it (paraphrase without one common name, number or noun, rare inside one story),
     so it is not embedded; in a story of unrelated voices that is most of them."""
-    dice = _dice(units)
+    dice = word_overlap(units) if dice is None else dice
     voice = [_voice(u, family) for u in units]
     other = np.array([[a != b for b in voice] for a in voice], dtype=bool)
     return ((dice >= min_dice) & other).any(axis=1)
@@ -162,12 +164,13 @@ def _group(units: Sequence[Unit], sims: np.ndarray, threshold: float) -> list[li
 
 def make_facts(
     units: Sequence[Unit], vectors: np.ndarray | None, family: Mapping[str, object], *, threshold: float,
-    places: Mapping[str, Sequence[str]] | None = None, max_facts: int = 20,
+    places: Mapping[str, Sequence[str]] | None = None, max_facts: int = 20, dice: np.ndarray | None = None,
 ) -> list[Fact]:
-    """Facts from ``units`` (already ordered: originals first, then by date and position)."""
+    """Facts from ``units`` (already ordered: originals first, then by date and position);
+    ``dice``: their ``word_overlap`` if already computed."""
     if not units:
         return []
-    sims = _similarity(units, vectors)
+    sims = _similarity(units, vectors, dice)
     groups = _group(units, sims, threshold)
     disagreements = _disagreements(units, sims, family, groups, places or {})
     facts = []
