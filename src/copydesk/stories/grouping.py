@@ -81,7 +81,8 @@ def cluster_with_links(
                        np.array([k[2] for k in kept], dtype=np.float32)),
         )
     result = cluster_families(vectors, [_days(p) for p in published], families(article_ids, relations),
-                              threshold=params.threshold, time_window_days=params.time_window_days, **incremental)
+                              threshold=params.threshold, time_window_days=params.time_window_days,
+                              split_threshold=params.split_threshold, neighbourhood=params.neighbourhood, **incremental)
     groups: dict[int, list[str]] = {}
     for a, label in zip(article_ids, result.labels):
         groups.setdefault(label, []).append(a)
