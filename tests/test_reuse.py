@@ -100,3 +100,20 @@ def test_compare_command(tmp_path: Path):
     assert json.loads(res.output)["relation"] is None
     res = runner.invoke(cli, ["compare", "nope", "wire-copy", "--db", str(db)])
     assert res.exit_code == 1 and "no article with id 'nope'" in res.output
+
+
+def test_clues_that_cancel_out_leave_the_decision_to_the_dates():
+    """A plausible date against an equal and opposite text clue (two shared relatives each
+    closer to the other article): the earlier publication decides, at confidence 0.5; with
+    no date, the article ingested first stays the original and the evidence says so."""
+    from copydesk.relate.direction import resolve
+
+    clues = [(1.2, "a was published first"), (-1.2, "b is closer to the 2 other related article(s) they share")]
+    d = resolve(clues, dated_first=1)
+    assert d.a_is_original and d.confidence == 0.5
+    assert "the clues cancel out; the article published first is taken as the original" in d.evidence
+    flipped = resolve([(-w, t) for w, t in clues], dated_first=-1)
+    assert not flipped.a_is_original and flipped.confidence == 0.5
+    undated = resolve([(0.3, "a has a closing sentence b cut"), (-0.3, "b Americanises a")])
+    assert undated.a_is_original and undated.evidence[-1].startswith("no clue tells the two apart")
+    assert resolve([(0.5, "x")], dated_first=-1).a_is_original  # a score is never overruled by the date

@@ -43,14 +43,19 @@ class Direction:
     weighted: tuple[tuple[float, str], ...] = ()         # each clue with its signed weight
 
 
-def resolve(weighted: list[tuple[float, str]]) -> Direction:
-    """The direction a set of signed clues points to; a tie keeps A (ingested first)."""
+def resolve(weighted: list[tuple[float, str]], *, dated_first: int = 0) -> Direction:
+    """The direction a set of signed clues points to. A tie (no clue, or clues that cancel out)
+    goes to the article published first when ``dated_first`` says which (1: A, -1: B; dates
+    are the clue most often right), else keeps A (ingested first); its confidence stays 0.5."""
     score = sum(w for w, _ in weighted)
-    a_orig = score >= 0
+    a_orig = score > 0 or (score == 0 and dated_first >= 0)
     confidence = 1.0 / (1.0 + math.exp(-abs(score))) if score else 0.5
     texts = tuple(t for _, t in sorted(weighted, key=lambda t: -abs(t[0])))
     if not score:
-        texts += ("no clue tells the two apart; the article ingested first is taken as the original",)
+        if dated_first and any(w for w, _ in weighted):
+            texts += ("the clues cancel out; the article published first is taken as the original",)
+        elif not dated_first:
+            texts += ("no clue tells the two apart; the article ingested first is taken as the original",)
     return Direction(a_orig, round(confidence, 3), texts, round(score, 4), tuple(weighted))
 
 
@@ -124,7 +129,7 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
         evidence.append((-W_CONTAINED, f"{a.id} lies almost wholly inside {b.id} ({stats.share_a:.0%} of it), "
                                        f"not the other way round ({stats.share_b:.0%})"))
 
-    return resolve(evidence)
+    return resolve(evidence, dated_first=-(e or 0))
 
 
 def context_fit(shared: set[str], rest: set[str]) -> float:
