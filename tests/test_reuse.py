@@ -117,3 +117,62 @@ def test_clues_that_cancel_out_leave_the_decision_to_the_dates():
     undated = resolve([(0.3, "a has a closing sentence b cut"), (-0.3, "b Americanises a")])
     assert undated.a_is_original and undated.evidence[-1].startswith("no clue tells the two apart")
     assert resolve([(0.5, "x")], dated_first=-1).a_is_original  # a score is never overruled by the date
+
+
+def test_align_and_relate_in_chunks_of_families_equals_one_pass(tmp_path: Path, monkeypatch):
+    """Pairs are aligned and related a chunk of families at a time (so sentence profiles stay
+    cached); chunks as small as one family give the same relations and stories as one pass."""
+    from copydesk.relate.engine import ReuseEngine
+
+    # a second family beside the demo's: a lightly edited copy of the Lowford article
+    lowford = (DEMO / "event-b" / "harbour-times-b.txt").read_text(encoding="utf-8").split("\n\n")
+    body = "\n\n".join(p for p in lowford if len(p) > 120)
+    _write(tmp_path / "lowford.jsonl", [{"id": "lowford-copy", "published": "2025-03-12",
+                                         "text": body.replace("hundreds", "scores").replace("Pier Road", "Pier Rd")}])
+    inputs = [DEMO, tmp_path / "lowford.jsonl"]
+    whole = copydesk.analyze(inputs, db=tmp_path / "whole.db")
+    calls = []
+    original = ReuseEngine.align_and_relate
+
+    def tiny_chunks(self, store, pairs, *, chunk=1000):
+        calls.append(len(pairs))
+        return original(self, store, pairs, chunk=1)
+
+    monkeypatch.setattr(ReuseEngine, "align_and_relate", tiny_chunks)
+    relate_calls = []
+    real_relate = ReuseEngine.relate
+    monkeypatch.setattr(ReuseEngine, "relate", lambda self, store, aligned: (relate_calls.append(len(aligned)),
+                                                                               real_relate(self, store, aligned))[1])
+    chunked = copydesk.analyze(inputs, db=tmp_path / "chunked.db")
+    assert calls and len(relate_calls) >= 2 and sum(relate_calls) == calls[0]
+    assert _relations(chunked) == _relations(whole)
+    assert any(r.derived == "lowford-copy" for r in whole.relations) and len(whole.relations) > 2
+    assert {s.id: s.articles for s in chunked.stories} == {s.id: s.articles for s in whole.stories}
+
+
+def test_word_bands_and_five_gram_bands_have_their_own_bucket_caps(tmp_path: Path, monkeypatch):
+    """A copy whose every sentence is reworded (here: word order reversed, so no 5-gram and no
+    sentence is shared) is found through its content-word LSH bands; a word band held by more
+    articles than MAX_WORD_BUCKET is topic vocabulary and makes no candidate, while a verbatim
+    copy, found through 5-gram bands and sentences, does not depend on that cap."""
+    import importlib
+
+    engine = importlib.import_module("copydesk.relate.engine")  # (copydesk.relate is also the API function)
+    base = [p for p in (DEMO / "riverside-gazette-original.txt").read_text(encoding="utf-8").split("\n\n")
+            if len(p) > 120]
+    reworded = "\n\n".join(" ".join(reversed(p.split())) for p in base)
+    shuffled = "\n\n".join(" ".join(p.split()[1::2] + p.split()[::2]) for p in reversed(base))
+    _write(tmp_path / "w.jsonl", [{"id": "orig", "text": "\n\n".join(base)}, {"id": "reworded", "text": reworded},
+                                  {"id": "shuffled", "text": shuffled}, {"id": "verbatim", "text": "\n\n".join(base[:3])}])
+
+    def candidates(db: Path) -> dict:
+        with copydesk.open_store(db) as store:
+            copydesk.api.ingest([tmp_path / "w.jsonl"], store)
+            return {frozenset((a, b)): why for a, b, why in copydesk.api.find_candidates(store)}
+
+    found = candidates(tmp_path / "a.db")
+    assert found[frozenset(("orig", "reworded"))] == "similar vocabulary (MinHash LSH)"
+    assert frozenset(("orig", "verbatim")) in found
+    monkeypatch.setattr(engine, "MAX_WORD_BUCKET", 2)  # the three reworded versions share every word band
+    capped = candidates(tmp_path / "b.db")
+    assert frozenset(("orig", "reworded")) not in capped and frozenset(("orig", "verbatim")) in capped

@@ -91,10 +91,9 @@ def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Setti
     engine = ReuseEngine(settings.reuse, stats=stats, progress=progress, embedder=embedder)
     new = engine.fingerprint(store)
     pairs = engine.candidates(store, new)
-    aligned = engine.align(store, pairs)
-    engine.relate(store, aligned)
+    engine.align_and_relate(store, pairs)
     store.settle_fingerprints(new)  # their pairs are stored: a later run finds only pairs with newer articles
-    del engine, pairs, aligned, new  # stored: the stories stage below is the run's other big user of memory
+    del engine, pairs, new  # stored: the stories stage below is the run's other big user of memory
     _release_memory()
     with _stage(stats, "relate"):
         relations = relations_from_pairs(store.related_pairs())
