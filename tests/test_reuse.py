@@ -163,7 +163,8 @@ def test_word_bands_and_five_gram_bands_have_their_own_bucket_caps(tmp_path: Pat
     reworded = "\n\n".join(" ".join(reversed(p.split())) for p in base)
     shuffled = "\n\n".join(" ".join(p.split()[1::2] + p.split()[::2]) for p in reversed(base))
     _write(tmp_path / "w.jsonl", [{"id": "orig", "text": "\n\n".join(base)}, {"id": "reworded", "text": reworded},
-                                  {"id": "shuffled", "text": shuffled}, {"id": "verbatim", "text": "\n\n".join(base[:3])}])
+                                  {"id": "shuffled", "text": shuffled},
+                                  {"id": "verbatim", "text": "\n\n".join(base[:3])}])
 
     def candidates(db: Path) -> dict:
         with copydesk.open_store(db) as store:

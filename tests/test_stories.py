@@ -152,7 +152,8 @@ def test_neighbourhood_split_tells_apart_events_of_one_kind_that_share_their_wor
 
     rows = [json.loads(line) for line in open(shared / "data/ecbplus/ecbplus.jsonl", encoding="utf-8")]
     rows = [r for r in rows if 24 <= r["topic"] <= 29]
-    args = ([r["id"] for r in rows], [(r["title"] or "") + "\n" + r["text"] for r in rows], [r["date"] for r in rows], [])
+    args = ([r["id"] for r in rows], [(r["title"] or "") + "\n" + r["text"] for r in rows],
+            [r["date"] for r in rows], [])
     truth = {r["id"]: r["subtopic"] for r in rows}
 
     def story_of_most(label, event):

@@ -89,8 +89,8 @@ class Clustering:
 
 def cluster_families(
     vectors, days: Sequence[float | None], family: Sequence[int], *, threshold: float, time_window_days: float,
-    split_threshold: float = 0.0, neighbourhood: int = 0, new: Sequence[bool] | None = None, old_links: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-    previous: Sequence[int] | None = None,
+    split_threshold: float = 0.0, neighbourhood: int = 0, new: Sequence[bool] | None = None,
+    old_links: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, previous: Sequence[int] | None = None,
 ) -> Clustering:
     """A cluster label per article (rows of ``vectors``); ``family[i]`` is article i's family index.
 
@@ -254,7 +254,8 @@ def shared_neighbours(sims: np.ndarray, k: int):
     cols = np.argpartition(-off, k - 1, axis=1)[:, :k] if k > 0 else np.zeros((n, 0), dtype=np.int64)
     rows = np.repeat(np.arange(n), k)
     weights = np.clip(off[rows, cols.ravel()], 0.0, None)
-    hood = sparse.csr_matrix((np.r_[weights, np.ones(n)], (np.r_[rows, np.arange(n)], np.r_[cols.ravel(), np.arange(n)])),
+    every = np.arange(n)
+    hood = sparse.csr_matrix((np.r_[weights, np.ones(n)], (np.r_[rows, every], np.r_[cols.ravel(), every])),
                              shape=(n, n), dtype=np.float64)
     norms = np.sqrt(np.asarray(hood.multiply(hood).sum(axis=1)).ravel())
     hood = sparse.diags(1.0 / norms) @ hood
