@@ -179,14 +179,18 @@ def _candidate_links(nodes, rows_of: np.ndarray, node_days: np.ndarray, threshol
     would have held is not found there."""
     found_i, found_j = [], []
     top = _top_terms(nodes, TOP_TERMS)
-    top_t = top.T.tocsc()
+    top_t = top.T.tocsr()  # (a CSC right operand is converted to CSR by every product: 30 s at 300k)
     for start in range(0, len(rows_of), _BLOCK):
         block_rows = rows_of[start:start + _BLOCK]
         block = (top[block_rows] @ top_t).tocoo()
         i, j, approx = block_rows[block.row], block.col, block.data
         del block
-        approx = approx * _time_factor(node_days[i], node_days[j], window)
+        # the time factor is at most 1: what is under the bar without it stays under with it, so it
+        # is only computed for the rest (it was a quarter of the clustering at 300k)
         keep = (approx >= threshold * PREFILTER) & (i != j)
+        i, j, approx = i[keep], j[keep], approx[keep]
+        approx = approx * _time_factor(node_days[i], node_days[j], window)
+        keep = approx >= threshold * PREFILTER
         i, j, approx = i[keep], j[keep], approx[keep]
         # the NEIGHBOURS best of each row: sort by row, then by score, and rank inside the row
         order = np.lexsort((-approx, i))
