@@ -166,6 +166,13 @@ def analyze(
         return report
 
 
+def awaits_enrichment(story: Story, settings: Settings | None = None) -> bool:
+    """Whether ``story`` is big enough for entities, facts and a brief but has none yet
+    (``analyze`` makes them for a budget of stories a run; ``enrich`` for the rest)."""
+    settings = settings or load_settings()
+    return len(story.articles) >= settings.stories.enrich_min_articles and not (story.entities or story.facts)
+
+
 def enrich(store: SQLiteStore, *, story_ids: list[str] | None = None, limit: int | None = None,
            settings: Settings | None = None, progress: Progress = _no_progress) -> list[Story]:
     """Make entities, facts and the brief for stories that lack them, and store them.
@@ -177,8 +184,7 @@ def enrich(store: SQLiteStore, *, story_ids: list[str] | None = None, limit: int
 
     settings = settings or load_settings()
     chosen = [store.story(i) for i in story_ids] if story_ids is not None else store.stories()
-    todo = [s for s in chosen if len(s.articles) >= settings.stories.enrich_min_articles
-            and not (s.entities or s.facts)]
+    todo = [s for s in chosen if awaits_enrichment(s, settings)]
     if not todo:
         return []
     meta = store.article_meta()

@@ -455,7 +455,7 @@ def story(story_id: str, db: str, as_json: bool) -> None:
         con.print("[bold]brief[/]")
         for b in s.brief:
             con.print(f"  {escape(b.text)} [dim]\\[{escape(', '.join(b.sources))}][/]")
-    if not (s.entities or s.facts) and len(s.articles) >= load_settings().stories.enrich_min_articles:
+    if api.awaits_enrichment(s):
         con.print(f"[dim]entities, facts and brief are not made yet for this story (analyze makes them for the "
                   f"stories with most independent sources): copydesk enrich --db {escape(db)} --story {escape(s.id)}[/]")
     for c in changes:

@@ -293,16 +293,12 @@ class ReuseEngine:
         twice, around the embedding batch); with the whole corpus in one pass, every article
         had fallen out of the caches before its next use and its profile was made three
         times (a quarter of the relate stage at 300k articles)."""
-        ordered = _by_family(pairs)
-        families = UnionFind()
-        for a, b, _ in ordered:
-            families.union(a, b)
+        ordered, family = _family_order(pairs)
         if not ordered:
             self.relate(store, self.align(store, []))  # the stages still report (0 s)
         start = 0
         for end in range(1, len(ordered) + 1):
-            if end == len(ordered) or (end - start >= chunk
-                                       and families.find(ordered[end][0]) != families.find(ordered[end - 1][0])):
+            if end == len(ordered) or (end - start >= chunk and family[end] != family[end - 1]):
                 part = ordered[start:end]
                 self.relate(store, self.align(store, part, total=len(ordered)))
                 start = end
@@ -418,8 +414,9 @@ class ReuseEngine:
                 "clues": [list(w) for w in d.weighted], "ab": side(True), "ba": side(False)}
 
 
-def _by_family(pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """``pairs`` grouped by connected component (each group in its original order)."""
+def _family_order(pairs: list[tuple[str, str, str]]) -> tuple[list[tuple[str, str, str]], list[int]]:
+    """``pairs`` grouped by connected component (each group in its original order), and the
+    component (numbered by its first pair) of each."""
     families = UnionFind()
     find = families.find
     for a, b, _ in pairs:
@@ -427,7 +424,13 @@ def _by_family(pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     first: dict[str, int] = {}
     for i, (a, _b, _w) in enumerate(pairs):
         first.setdefault(find(a), i)
-    return sorted(pairs, key=lambda p: (first[find(p[0])], p[0], p[1]))
+    keyed = sorted(((first[find(p[0])], p[0], p[1]), p) for p in pairs)
+    return [p for _, p in keyed], [k[0] for k, _ in keyed]
+
+
+def _by_family(pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """``pairs`` grouped by connected component (each group in its original order)."""
+    return _family_order(pairs)[0]
 
 
 def _closeness(matches: list[SentenceMatch], sd: list[SentenceProfile], *, derived_is_b: bool) -> float:

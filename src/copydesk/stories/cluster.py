@@ -54,6 +54,12 @@ NEIGHBOURS = 30
 SPLIT_SCALE = 0.25
 
 
+def _groups(labels: np.ndarray) -> list[np.ndarray]:
+    """The positions holding each label, label by label in increasing order (each in position order)."""
+    order = np.argsort(labels, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
+
+
 def _top_terms(m, k: int):
     """``m`` (CSR) with only the ``k`` largest entries of each row kept."""
     sparse = require("scipy.sparse", feature="story clustering", extra="stories")
@@ -136,12 +142,9 @@ def cluster_families(
 
     node_label = np.empty(n_fam, dtype=np.int64)
     next_label = 0
-    by_comp = np.argsort(comp, kind="stable")
-    bounds = np.flatnonzero(np.diff(comp[by_comp])) + 1
     prev = np.asarray(previous, dtype=np.int64) if incremental else None
-    by_fam = np.argsort(fam, kind="stable")
-    fam_members = np.split(by_fam, np.flatnonzero(np.diff(fam[by_fam])) + 1)
-    for component in np.split(by_comp, bounds):
+    fam_members = _groups(fam)
+    for component in _groups(comp):
         if incremental and not fresh[component].any():
             # untouched: the previous clusters of its articles stand
             members = np.concatenate([fam_members[f] for f in component])
@@ -237,9 +240,8 @@ def _split(idx: np.ndarray, r: np.ndarray, c: np.ndarray, w: np.ndarray, level: 
     local = np.full(len(inside), -1, dtype=np.int64)
     local[idx] = np.arange(len(idx))
     _, comp = _components(len(idx), local[r[keep]], local[c[keep]])
-    order = np.argsort(comp, kind="stable")
     out = []
-    for part in np.split(order, np.flatnonzero(np.diff(comp[order])) + 1):
+    for part in _groups(comp):
         piece = idx[part]
         out.extend([piece] if len(piece) <= MAX_DENSE else _split(piece, r[keep], c[keep], w[keep], level))
     return out
@@ -275,8 +277,7 @@ def split_by_neighbourhood(sims: np.ndarray, labels: np.ndarray, k: int, level: 
     snn = None
     out = np.empty_like(labels)
     next_label = 0
-    order = np.argsort(labels, kind="stable")
-    for members in np.split(order, np.flatnonzero(np.diff(labels[order])) + 1):
+    for members in _groups(labels):
         if len(members) < 2:
             out[members] = next_label
             next_label += 1

@@ -42,7 +42,7 @@ def index(request: Request, q: str = Query("", max_length=200), sort: Sort = "re
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse)
 def story(request: Request, story_id: str) -> HTMLResponse:
     web = _web(request)
-    return web.render("story.html", **views.story_view(web.store, story_id))
+    return web.render("story.html", **views.story_view(web.store, story_id, web.settings))
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)

@@ -310,7 +310,9 @@ class _Node:
     y: float = 0.0
 
 
-def story_view(store, id: str) -> dict[str, Any]:
+def story_view(store, id: str, settings=None) -> dict[str, Any]:
+    from ..api import awaits_enrichment
+
     story: Story = store.story(id)
     ids = list(story.articles)
     meta = store.article_batch(ids)
@@ -319,6 +321,7 @@ def story_view(store, id: str) -> dict[str, Any]:
     originals = set(story.originals)
     return {
         "story": story,
+        "awaits_enrichment": awaits_enrichment(story, settings),
         "articles": [{"id": a, "title": meta[a].title if a in meta else None,
                       "source": meta[a].source if a in meta else None,
                       "published": meta[a].published if a in meta else None,
