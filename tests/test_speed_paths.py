@@ -18,9 +18,10 @@ from hypothesis import given, settings, strategies as st
 
 import copydesk
 from copydesk.config import load_settings
-from copydesk.fingerprint import span_tokens, tokens
-from copydesk.fingerprint.sketch import _distinct, shingle_hashes, word_hashes
-from copydesk.fingerprint.tokens import content_tokens, token_hash
+from copydesk.fingerprint import MIN_SENTENCE_TOKENS, fingerprint_many, tokens
+from copydesk.fingerprint.hashes import token_table, word_table
+from copydesk.fingerprint.sketch import digests, shingle_rows
+from copydesk.fingerprint.tokens import content_tokens
 from copydesk.model import Article, Embed, Removed
 from copydesk.relate.engine import ReuseEngine, _shared_key_pairs, fingerprint_params, fingerprint_rows
 from copydesk.segment import split_sentences
@@ -56,15 +57,85 @@ def test_tokens_fast_path_on_news_text():
                             "budget", "wasn't", "approved", "ok"]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(texts, min_size=1, max_size=5))
-def test_span_tokens_equal_tokens_of_each_span(paragraphs):
-    text = "\n\n".join(paragraphs)
+_M64 = 1 << 64
+
+
+def reference_hash(values: list[int], base: int) -> int:
+    """The polynomial hash of ``hashes.py`` written out: sum of v_k * base**k modulo 2**64,
+    plus the length times a constant, through splitmix64's finaliser."""
+    x = (sum(v * pow(base, k, _M64) for k, v in enumerate(values)) + len(values) * 0xD6E8FEB86659FD93) % _M64
+    x ^= x >> 30
+    x = x * 0xBF58476D1CE4E5B9 % _M64
+    x ^= x >> 27
+    x = x * 0x94D049BB133111EB % _M64
+    return x ^ (x >> 31)
+
+
+def reference_token_hash(tok: str) -> int:
+    return reference_hash([ord(c) for c in tok], 0x100000001B3)
+
+
+def reference_sentence_hash(toks: list[str]) -> int:
+    return reference_hash([reference_token_hash(t) for t in toks], 0x9E3779B97F4A7C15)
+
+
+def spans_of(paragraphs: list[str]) -> tuple[str, list[tuple[int, int]]]:
     spans, pos = [], 0
     for p in paragraphs:
         spans.extend(split_sentences(p, pos))
         pos += len(p) + 2
-    assert span_tokens(text, spans) == [tokens(text[s:e]) for s, e in spans]
+    return "\n\n".join(paragraphs), spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(texts, min_size=1, max_size=4), min_size=1, max_size=4))
+def test_token_table_hashes_the_tokens_of_each_sentence(articles):
+    """The vectorised tokeniser finds exactly ``tokens`` of each sentence, and hashes them
+    (and each sentence) as the plain formulas do; content tokens as ``content_tokens``."""
+    made = [spans_of(paragraphs) for paragraphs in articles]
+    table = token_table([t for t, _ in made], [s for _, s in made])
+    for i, (text, spans) in enumerate(made):
+        per_sentence = [tokens(text[s:e]) for s, e in spans]
+        flat = [t for toks in per_sentence for t in toks]
+        lo, hi = table.article_starts[i], table.article_starts[i + 1]
+        assert table.hashes[lo:hi].tolist() == [reference_token_hash(t) for t in flat]
+        assert [t for t, keep in zip(flat, table.content[lo:hi]) if keep] == content_tokens(flat)
+        assert table.sentence_sizes[i] == [len(toks) for toks in per_sentence]
+        assert table.sentence_hashes[i] == [reference_sentence_hash(toks) for toks in per_sentence]
+
+
+_SKLEARN_WORD = re.compile(r"(?u)\b[^\W\d_][\w'’-]+\b")
+def reference_words(text: str) -> list[str]:
+    return [w.replace("’", "'") for w in _SKLEARN_WORD.findall(text.lower())]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET + "-", max_size=80), min_size=1, max_size=4))
+def test_word_table_finds_scikit_learns_words(texts_):
+    hashes, owner, lengths = word_table(texts_)
+    for i, text in enumerate(texts_):
+        words = reference_words(text)
+        assert hashes[owner == i].tolist() == [reference_token_hash(w) for w in words]
+        assert lengths[owner == i].tolist() == [len(w) for w in words]
+
+
+def test_word_table_on_news_text():
+    text = "Al-Qaeda’s F-16 and covid-19: a 3rd-place rock- -roll, 'tis a_b, élan x1 1,200 U.S. don't"
+    hashes, owner, _ = word_table(["", text])
+    expected = ["al-qaeda's", "f-16", "and", "covid-19", "place", "rock", "roll", "tis", "a_b", "élan", "x1",
+                "don't"]
+    assert hashes.tolist() == [reference_token_hash(w) for w in expected] and owner.tolist() == [1] * 12
+
+
+def test_token_table_on_news_text():
+    text = "On Jan. 5 the council’s 1,200-page “plan” — 3.5% over budget — wasn't approved… (ok)"
+    table = token_table([text, "", "İstanbul ٣,٤ café"], [[(0, len(text))], [], [(0, 17)]])
+    expected = ["on", "jan", "5", "the", "council's", "1200", "page", "plan", "3.5", "over", "budget",
+                "wasn't", "approved", "ok"] + tokens("İstanbul ٣,٤ café")
+    assert table.hashes.tolist() == [reference_token_hash(t) for t in expected]
+    assert table.article_starts.tolist() == [0, 14, 14, len(expected)]
+    # equal tokens hash equal wherever they stand; "1,200" is "1200"
+    assert table.hashes[5] == reference_token_hash("1200") and len(set(table.hashes.tolist())) == len(set(expected))
 
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -133,19 +204,12 @@ def test_classify_equals_reference(parts):
     assert classify(paragraph) == reference_classify(paragraph)
 
 
-def test_distinct_is_unique():
-    rng = np.random.default_rng(3)
-    for n in (0, 1, 2, 50):
-        a = rng.integers(0, 10, n).astype(np.uint64)
-        assert np.array_equal(_distinct(a), np.unique(a))
-
-
 def reference_shingle_hashes(toks: list[str], n: int = 5) -> np.ndarray:
     from copydesk.fingerprint.sketch import _MIX
 
     if not toks:
         return np.zeros(0, dtype=np.uint64)
-    h = np.fromiter((token_hash(t) for t in toks), dtype=np.uint64, count=len(toks))
+    h = np.array([reference_token_hash(t) for t in toks], dtype=np.uint64)
     if len(h) < n:
         return np.array([np.bitwise_xor.reduce(h * _MIX[: len(h)])], dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -157,13 +221,34 @@ def reference_shingle_hashes(toks: list[str], n: int = 5) -> np.ndarray:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["the", "mayor", "said", "1200", "bridge", "of", "an", "42", "x", "über"]),
-                min_size=1, max_size=30))
-def test_shingle_and_word_hashes_as_before(toks):
-    assert np.array_equal(shingle_hashes(toks), reference_shingle_hashes(toks))
-    words = content_tokens(toks)
-    expected = np.unique(np.fromiter((token_hash(t) for t in words), dtype=np.uint64, count=len(words)))
-    assert np.array_equal(word_hashes(toks), expected)
+@given(st.lists(st.lists(st.sampled_from(["the", "mayor", "said", "1200", "bridge", "of", "an", "42", "x", "über"]),
+                         max_size=30), min_size=1, max_size=5))
+def test_shingle_rows_are_each_articles_n_grams(token_lists):
+    h = np.array([reference_token_hash(t) for toks in token_lists for t in toks], dtype=np.uint64)
+    bounds = np.cumsum([0] + [len(t) for t in token_lists])
+    flat, offsets = shingle_rows(h, bounds)
+    assert len(offsets) == len(token_lists) + 1
+    for i, toks in enumerate(token_lists):
+        row = flat[offsets[i]:offsets[i + 1]]
+        assert np.array_equal(np.unique(row), reference_shingle_hashes(toks))
+
+
+def test_fingerprints_from_the_token_table():
+    """An article's fingerprint: the hashes of its sentences of 7+ tokens (once each), MinHash
+    digests of its 5-grams and of its content words, as the plain formulas give them."""
+    text, spans = spans_of([BASE, "Short one. " + BASE.split(". ")[0] + "."])
+    art = Article(id="x", source=None, url=None, title=None, published=None, byline=None, text=text,
+                  removed=(), embeds=(), paragraphs=(), sentences=tuple(spans), input="t", record=None,
+                  raw_hash="h", body_hash="b")
+    (fp,) = fingerprint_many([art])
+    per_sentence = [tokens(text[s:e]) for s, e in spans]
+    flat = [t for toks in per_sentence for t in toks]
+    assert fp.sentence_hashes == tuple(dict.fromkeys(
+        reference_sentence_hash(t) for t in per_sentence if len(t) >= MIN_SENTENCE_TOKENS))
+    assert len(fp.sentence_hashes) < len(spans)  # the short sentence and the repeated one
+    assert np.array_equal(fp.shingle_digest, digests([reference_shingle_hashes(flat)])[0])
+    words = np.unique(np.array([reference_token_hash(t) for t in content_tokens(flat)], dtype=np.uint64))
+    assert np.array_equal(fp.word_digest, digests([words])[0])
 
 
 def brute_force_pairs(keys, owner, is_new, cap, verify):
@@ -314,15 +399,10 @@ def test_vocabulary_only_candidates_are_checked_on_exact_jaccard():
 
 
 def test_batched_fingerprints_equal_one_at_a_time():
-    from copydesk.fingerprint.sketch import shingle_hashes_many
     from copydesk.fingerprint.step import FingerprintStep, Fingerprinted
     from copydesk.model import ErrorRecord, Extracted
     from copydesk.segment import segment
 
-    lists = [tokens(t) for t in ("", "one", "one two three four", "a b c d e", BASE, OTHER, BASE + " " + BASE)]
-    got = shingle_hashes_many(lists)
-    assert len(got) == len(lists)
-    assert all(np.array_equal(x, reference_shingle_hashes(t)) for x, t in zip(got, lists))
     arts = [segment(Extracted(id=f"x{i}", input="t", record=None, raw_hash="h", meta={}, paragraphs=(p,)))
             for i, p in enumerate((BASE, OTHER, "Short one.", BASE + " More text here, and more."))]
     step = FingerprintStep(load_settings().reuse)

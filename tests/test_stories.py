@@ -297,7 +297,7 @@ def test_story_terms_are_made_at_ingest_and_match_scikit_learn_tfidf(tmp_path: P
     from scipy import sparse
 
     from copydesk.stories.features import proper_names, story_text
-    from copydesk.stories.terms import TERMS_VERSION, terms_matrix
+    from copydesk.stories.terms import TERMS_VERSION, article_terms, story_terms, terms_matrix
 
     db = tmp_path / "demo.db"
     api.analyze([DEMO], db=db)
@@ -308,6 +308,7 @@ def test_story_terms_are_made_at_ingest_and_match_scikit_learn_tfidf(tmp_path: P
         texts = [story_text(a.title, a.text) for a in arts]
         ours = terms_matrix([stored[a.id] for a in arts], max_df=0.5)
         kw = dict(sublinear_tf=True, max_df=0.5 if len(texts) >= 20 else 1.0)
+        assert [stored[a.id] for a in arts] == article_terms(arts) == [story_terms(t) for t in texts]
         words = TfidfVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d_][\w'’-]+\b", **kw)
         names = TfidfVectorizer(analyzer=proper_names, **kw)
         ref = normalize(sparse.hstack([normalize(words.fit_transform(texts)), normalize(names.fit_transform(texts))]))

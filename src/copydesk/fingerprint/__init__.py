@@ -12,8 +12,9 @@ import numpy as np
 import xxhash
 
 from ..model import Article
-from .sketch import PARAMS, SketchParams, digests, shingle_hashes_many, word_hashes
-from .tokens import STOPWORDS, content_tokens, span_tokens, tokens
+from .hashes import TokenTable, token_table
+from .sketch import PARAMS, SketchParams, digests_flat, shingle_rows
+from .tokens import STOPWORDS, content_tokens, tokens
 
 __all__ = ["Fingerprint", "SentenceProfile", "fingerprint_many", "profile", "MIN_SENTENCE_TOKENS", "PARAMS",
            "SketchParams", "tokens", "content_tokens", "STOPWORDS"]
@@ -77,22 +78,17 @@ def profile(article: Article) -> list[SentenceProfile]:
     return out
 
 
-def sentence_tokens(article: Article) -> tuple[list[str], list[list[str]]]:
-    """All tokens of the body, and the tokens of each sentence (sentences cover the body
-    but for the blank lines between paragraphs, so the first is the second joined)."""
-    per_sentence = span_tokens(article.text, article.sentences)
-    return [t for st in per_sentence for t in st], per_sentence
-
-
-def fingerprint_many(articles: list[Article]) -> list[Fingerprint]:
-    """Fingerprints of several articles, their MinHash digests computed in one batch."""
-    all_tokens = []
-    sentence_hashes = []
-    for a in articles:
-        toks, per_sentence = sentence_tokens(a)
-        all_tokens.append(toks)
-        hashes = [_sentence_hash(st) for st in per_sentence if len(st) >= MIN_SENTENCE_TOKENS]
-        sentence_hashes.append(tuple(dict.fromkeys(hashes)))
-    shingles = digests(shingle_hashes_many(all_tokens))
-    words = digests([word_hashes(t) for t in all_tokens])
-    return [Fingerprint(a.id, sentence_hashes[i], shingles[i], words[i]) for i, a in enumerate(articles)]
+def fingerprint_many(articles: list[Article], table: TokenTable | None = None) -> list[Fingerprint]:
+    """Fingerprints of several articles, made together: their tokens found and hashed in one
+    pass (``hashes.token_table``; ``table`` when made already), their MinHash digests in one call."""
+    if table is None:
+        table = token_table([a.text for a in articles], [a.sentences for a in articles])
+    bounds = table.article_starts
+    shingles = digests_flat(*shingle_rows(table.hashes, bounds))
+    content = np.flatnonzero(table.content)
+    words = digests_flat(table.hashes[content], np.searchsorted(content, bounds))
+    out = []
+    for i, a in enumerate(articles):
+        hashes = [h for h, size in zip(table.sentence_hashes[i], table.sentence_sizes[i]) if size >= MIN_SENTENCE_TOKENS]
+        out.append(Fingerprint(a.id, tuple(dict.fromkeys(hashes)), shingles[i], words[i]))
+    return out

@@ -5,8 +5,8 @@ Two sketches per article, for two kinds of candidate:
 - ``words``: the set of content words, for rewrites, which reword sentences but
   keep most of the names, numbers and vocabulary of the original.
 
-Shingle hashes are built with numpy from per-word hashes, so the per-article
-Python work is one dict lookup a word."""
+Shingle hashes are built with numpy from the token hashes of ``hashes.py``, for a
+whole batch of articles at once: there is no per-token Python work."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tokens import content_tokens, token_hashes
 
 NUM_PERM = 128
 SEED = 20231122
@@ -30,73 +29,58 @@ class SketchParams:
     num_perm: int = NUM_PERM
     seed: int = SEED
     shingle: int = SHINGLE
-    version: str = "rensa-0.5.0"
+    version: str = "rensa-0.5.0/tokens-2"
 
 
 PARAMS = SketchParams()
 
 
-def _distinct(a: np.ndarray) -> np.ndarray:
-    """``np.unique(a)`` for a 1-d array, without its per-call overhead."""
-    a = np.sort(a)
-    if len(a) < 2:
-        return a
-    return a[np.r_[True, a[1:] != a[:-1]]]
-
-
-def shingle_hashes(toks: list[str], n: int = SHINGLE) -> np.ndarray:
-    """64-bit hashes of the word n-grams of ``toks`` (the whole text if shorter than n)."""
-    if not toks:
-        return np.zeros(0, dtype=np.uint64)
-    h = token_hashes(toks)
-    if len(h) < n:
-        return np.array([np.bitwise_xor.reduce(h * _MIX[: len(h)])], dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        acc = h[: len(h) - n + 1] * _MIX[0]
-        for k in range(1, n):
-            acc = acc ^ (h[k: len(h) - n + 1 + k] * _MIX[k])
-            acc = (acc << np.uint64(13)) | (acc >> np.uint64(51))
-    return _distinct(acc)
-
-
-def shingle_hashes_many(token_lists: list[list[str]], n: int = SHINGLE) -> list[np.ndarray]:
-    """``[shingle_hashes(t) for t in token_lists]``, the n-gram hashing done in one pass over
-    all the tokens (an n-gram that straddles two lists is computed, never used)."""
-    lens = [len(t) for t in token_lists]
-    h = token_hashes([t for toks in token_lists for t in toks])
+def shingle_rows(h: np.ndarray, bounds: np.ndarray, n: int = SHINGLE) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of the word n-grams of each article, as one flat array and the offsets of
+    each article's run in it (``bounds``: article i's token hashes are ``h[bounds[i]:bounds[i+1]]``;
+    a text shorter than n gets one hash of the whole). The n-grams are computed in one pass
+    over all the tokens: one that straddles two articles is computed, never used. Repeats are
+    left in: a MinHash is the same with them."""
     last = len(h) - n + 1
+    acc = np.zeros(0, dtype=np.uint64)
     if last > 0:
         with np.errstate(over="ignore"):
             acc = h[:last] * _MIX[0]
             for k in range(1, n):
                 acc = acc ^ (h[k: last + k] * _MIX[k])
                 acc = (acc << np.uint64(13)) | (acc >> np.uint64(51))
-    out = []
-    start = 0
-    for size in lens:
-        if size == 0:
-            out.append(np.zeros(0, dtype=np.uint64))
-        elif size < n:
-            out.append(np.array([np.bitwise_xor.reduce(h[start:start + size] * _MIX[:size])], dtype=np.uint64))
-        else:
-            out.append(_distinct(acc[start:start + size - n + 1]))
-        start += size
-    return out
+    pieces, sizes = [], []
+    for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        size = e - s
+        if size >= n:
+            pieces.append(acc[s:e - n + 1])
+        elif size:
+            with np.errstate(over="ignore"):
+                pieces.append(np.array([np.bitwise_xor.reduce(h[s:e] * _MIX[:size])], dtype=np.uint64))
+        sizes.append(max(size - n + 1, 1) if size else 0)
+    offsets = np.zeros(len(bounds), dtype=np.uint64)
+    np.cumsum(sizes, out=offsets[1:])
+    flat = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint64)
+    return flat, offsets
 
 
-def word_hashes(toks: list[str]) -> np.ndarray:
-    """Hashes of the distinct content words of ``toks``, sorted."""
-    return _distinct(token_hashes(content_tokens(list(set(toks)))))
+def digests_flat(flat: np.ndarray, offsets: np.ndarray, params: SketchParams = PARAMS) -> np.ndarray:
+    """MinHash digests (rows x num_perm, uint32) of several hash sets at once: row i is
+    ``flat[offsets[i]:offsets[i+1]]``."""
+    import rensa
+
+    rows = len(offsets) - 1
+    if rows <= 0:
+        return np.zeros((0, params.num_perm), dtype=np.uint32)
+    mat = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        np.ascontiguousarray(flat, dtype=np.uint64), np.ascontiguousarray(offsets, dtype=np.uint64),
+        params.num_perm, params.seed)
+    return np.asarray(mat.to_rows(), dtype=np.uint32).reshape(rows, params.num_perm)
 
 
 def digests(rows: list[np.ndarray], params: SketchParams = PARAMS) -> np.ndarray:
-    """MinHash digests (rows x num_perm, uint32) of several token-hash sets at once."""
-    import rensa
-
-    if not rows:
-        return np.zeros((0, params.num_perm), dtype=np.uint32)
+    """MinHash digests (rows x num_perm, uint32) of several hash sets at once."""
     offsets = np.zeros(len(rows) + 1, dtype=np.uint64)
     offsets[1:] = np.cumsum([len(r) for r in rows])
     flat = np.concatenate(rows) if rows else np.zeros(0, dtype=np.uint64)
-    mat = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, params.num_perm, params.seed)
-    return np.asarray(mat.to_rows(), dtype=np.uint32).reshape(len(rows), params.num_perm)
+    return digests_flat(flat, offsets, params)

@@ -44,13 +44,17 @@ class FingerprintStep:
         articles = [i for i in items if isinstance(i, Article)]
         if not articles:
             return list(items)
+        from .hashes import token_table
+
         try:
-            rows = iter(fingerprint_rows(articles, self.params))
+            table = token_table([a.text for a in articles], [a.sentences for a in articles])
+            rows = iter(fingerprint_rows(articles, self.params, table))
         except Exception:  # noqa: BLE001 - one at a time, so one bad article leaves the others fingerprinted
             if len(articles) == 1:
                 return list(items)  # left to the reuse engine, which fingerprints what has no row
             return [self.apply(i) for i in items]
-        return [Fingerprinted(i, next(rows), _terms(i)) if isinstance(i, Article) else i for i in items]
+        terms = iter(_terms(articles))
+        return [Fingerprinted(i, next(rows), next(terms)) if isinstance(i, Article) else i for i in items]
 
     def run(self, items: Iterable[Any], ctx: Context) -> Iterator[Any]:
         pending: list[Any] = []
@@ -62,11 +66,13 @@ class FingerprintStep:
         yield from self.apply_many(pending)
 
 
-def _terms(article: Article) -> bytes | None:
-    try:
-        from ..stories.terms import story_terms
-        from ..stories.features import story_text
+def _terms(articles: list[Article]) -> list[bytes | None]:
+    """The articles' story terms (None for one whose terms could not be made)."""
+    from ..stories.terms import article_terms
 
-        return story_terms(story_text(article.title, article.text))
-    except Exception:  # noqa: BLE001 - the stories stage makes what is missing, and reports its errors there
-        return None
+    try:
+        return list(article_terms(articles))
+    except Exception:  # noqa: BLE001 - one at a time; the stories stage makes what is missing, and reports its errors there
+        if len(articles) == 1:
+            return [None]
+        return [_terms([a])[0] for a in articles]

@@ -62,10 +62,11 @@ def fingerprint_params(r: ReuseSettings) -> str:
                        r.paraphrase, r.model, r.paraphrase_threshold])
 
 
-def fingerprint_rows(articles: list[Article], params: str) -> list[tuple[str, str, str, bytes, bytes, bytes, bytes]]:
+def fingerprint_rows(articles: list[Article], params: str, table=None) -> list[tuple[str, str, str, bytes, bytes, bytes, bytes]]:
     """The stored form of the articles' fingerprints: (article, body_hash, params,
-    shingle_digest, word_digest, sentence_hashes, band_keys)."""
-    fps = fingerprint_many(articles)
+    shingle_digest, word_digest, sentence_hashes, band_keys). ``table``: the articles' token
+    table (``fingerprint.hashes.token_table``) when made already."""
+    fps = fingerprint_many(articles, table)
     if not fps:
         return []
     keys = np.concatenate([_band_keys(np.stack([fp.shingle_digest for fp in fps]), *SHINGLE_BANDS, 0),

@@ -27,11 +27,16 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
     n = len(text)
     for m in _BOUNDARY.finditer(text):
         end = m.end()
-        last = text[start:m.start() + 1].rsplit(None, 1)  # the last word before the boundary
-        word = last[-1] if last else ""
-        token = word.rstrip(".!?…").lstrip("\"“‘'([").lower()
-        if text[m.start()] == "." and (token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())):
-            continue
+        at = m.start()
+        if text[at] == ".":  # after an abbreviation or an initial a full stop ends no sentence
+            space = text.rfind(" ", start, at)  # the last word before the boundary ...
+            word = text[(space + 1 if space >= 0 else start):at + 1]
+            if not word.isprintable():  # ... unless white space other than " " is about (none is printable)
+                last = text[start:at + 1].rsplit(None, 1)
+                word = last[-1] if last else ""
+            token = word.rstrip(".!?…").lstrip("\"“‘'([").lower()
+            if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue
         if end - start < 2:
             continue
         spans.append((start + offset, end + offset))

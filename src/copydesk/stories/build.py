@@ -7,8 +7,8 @@ from typing import Sequence
 from ..config import Settings
 from ..model import Relation, Story, StoryChange
 from ..pipeline import Progress, _no_progress
-from .grouping import cluster_with_links, group_stories, story_text
-from .terms import TERMS_VERSION, story_terms
+from .grouping import cluster_with_links, group_stories
+from .terms import TERMS_VERSION, article_terms
 
 
 def build_stories(
@@ -56,7 +56,8 @@ def _story_terms(store, ids: list[str]) -> list[bytes]:
     missing = [a for a in ids if a not in have]
     for i in range(0, len(missing), 2000):
         batch = store.article_batch(missing[i:i + 2000])
-        rows = [(a.id, TERMS_VERSION, story_terms(story_text(a.title, a.text))) for a in batch.values()]
+        arts = list(batch.values())
+        rows = [(a.id, TERMS_VERSION, blob) for a, blob in zip(arts, article_terms(arts))]
         store.put_story_terms(rows)
         have.update((a, blob) for a, _, blob in rows)
     return [have[a] for a in ids]

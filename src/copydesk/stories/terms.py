@@ -7,13 +7,15 @@ only the article, so they are made by the ingest workers beside the reuse
 fingerprints and stored as one small blob per article (32-bit term hashes and their
 counts). The TF-IDF matrix is then assembled from the blobs with numpy alone.
 
-Hashes are xxh32 of the term, seeded per kind: with ~10^6 distinct terms a
-few dozen of them collide, which moves no cosine noticeably (scikit-learn's
+Words are those of scikit-learn's TF-IDF token pattern, less its English stop words,
+found and hashed for a whole batch of texts at once with numpy
+(``fingerprint.hashes.word_table``); a word's term is the low 32 bits of its hash. Names are
+``features.proper_names``, hashed with xxh32. With ~10^6 distinct terms a few
+dozen of them collide, which moves no cosine noticeably (scikit-learn's
 ``HashingVectorizer`` makes the same trade with far fewer buckets)."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Sequence
@@ -22,20 +24,19 @@ import numpy as np
 import xxhash
 
 from ..errors import require
-from .features import proper_names
+from ..fingerprint.hashes import HashSet, token_hashes_of, word_table
+from ..model import Article
+from .features import proper_names, story_text
 
 #: bump when the tokenisation below changes: stored terms of another version are made again
-TERMS_VERSION = "1"
+TERMS_VERSION = "2"
 
-# words of two or more characters that start with a letter, as scikit-learn's token_pattern
-# r"(?u)\b[^\W\d_][\w'’-]+\b" finds them (lower-cased first)
-_WORD = re.compile(r"(?u)\b[^\W\d_][\w'’-]+\b")
 _HEADER = np.dtype("<u4")
 
 
 _STOP: frozenset[str] = frozenset()
-#: term -> hash, one cache per kind (the seed: 0 words, 1 names), since news vocabulary repeats
-_HASHES: dict[int, dict[str, int]] = {0: {}, 1: {}}
+#: name -> hash (xxh32 with seed 1), since the names of the news repeat
+_HASHES: dict[int, dict[str, int]] = {1: {}}
 
 
 def _stop_words() -> frozenset[str]:
@@ -80,13 +81,50 @@ def _hash_counts(counts: Counter, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def story_terms(text: str) -> bytes:
     """The stored form of ``text``'s story terms: counts of content words and of names."""
-    stop = _stop_words()
-    words = Counter([w for w in _WORD.findall(text.lower()) if w not in stop])
-    names = Counter(proper_names(text))
-    wh, wc = _hash_counts(words, 0)
-    nh, nc = _hash_counts(names, 1)
-    header = np.array([len(wh), len(nh)], dtype=_HEADER)
-    return header.tobytes() + wh.tobytes() + nh.tobytes() + wc.tobytes() + nc.tobytes()
+    return story_terms_many([text])[0]
+
+
+def story_terms_many(texts: Sequence[str]) -> list[bytes]:
+    """``[story_terms(t) for t in texts]``: the words of all the texts found, hashed and counted
+    together (``fingerprint.hashes.word_table``), the names one text at a time."""
+    hashes, owner, _lengths = word_table(texts)
+    return _blobs(texts, owner, hashes)
+
+
+def article_terms(articles: Sequence[Article]) -> list[bytes]:
+    """``story_terms(story_text(a.title, a.text))`` for each article."""
+    return story_terms_many([story_text(a.title, a.text) for a in articles])
+
+
+def _blobs(texts: Sequence[str], owner: np.ndarray, hashes: np.ndarray) -> list[bytes]:
+    """The stored terms of each text: its words (``owner``: the text each is of) but stop words,
+    counted, and its names."""
+    keep = np.flatnonzero(~_stop_hashes().contains(hashes))
+    owner = owner[keep]
+    term = (hashes[keep] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    order = np.lexsort((term, owner))
+    owner, term = owner[order], term[order]
+    first = np.flatnonzero(np.r_[len(term) > 0, (owner[1:] != owner[:-1]) | (term[1:] != term[:-1])])
+    counts = np.minimum(np.diff(np.r_[first, len(term)]), 65535).astype(np.uint16)
+    owner, term = owner[first], term[first]
+    cut = np.searchsorted(owner, np.arange(len(texts) + 1))
+    out = []
+    for i, text in enumerate(texts):
+        wh, wc = term[cut[i]:cut[i + 1]], counts[cut[i]:cut[i + 1]]
+        nh, nc = _hash_counts(Counter(proper_names(text)), 1)
+        header = np.array([len(wh), len(nh)], dtype=_HEADER)
+        out.append(header.tobytes() + wh.tobytes() + nh.tobytes() + wc.tobytes() + nc.tobytes())
+    return out
+
+
+_STOP_HASHES: HashSet | None = None
+
+
+def _stop_hashes() -> HashSet:
+    global _STOP_HASHES
+    if _STOP_HASHES is None:
+        _STOP_HASHES = HashSet(token_hashes_of(sorted(_stop_words())))
+    return _STOP_HASHES
 
 
 def _parse(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -168,4 +206,4 @@ def terms_matrix(blobs: Sequence[bytes], *, names_weight: float = 1.0, max_df: f
     return both
 
 
-__all__ = ["TERMS_VERSION", "story_terms", "terms_matrix"]
+__all__ = ["TERMS_VERSION", "article_terms", "story_terms", "story_terms_many", "terms_matrix"]
