@@ -26,7 +26,7 @@ from copydesk.model import Article, Embed, Removed
 from copydesk.relate.engine import ReuseEngine, _shared_key_pairs, fingerprint_params, fingerprint_rows
 from copydesk.segment import split_sentences
 from copydesk.segment.rules import RULES, classify
-from copydesk.textutil import clean_line
+from copydesk.textutil import clean_line, normalize_for_hash
 
 # letters, digits, separators, quotes, accents, a Greek sigma, a dotted capital I,
 # zero-width characters and odd spaces: the places where the fast paths could differ
@@ -153,6 +153,13 @@ def reference_clean_line(text: str) -> str:
 @given(texts)
 def test_clean_line_equals_reference(text):
     assert clean_line(text) == reference_clean_line(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET + "  ", max_size=40), max_size=4))
+def test_normalize_for_hash_folds_white_space_as_split_and_join(paragraphs):
+    for text in ("\n\n".join(paragraphs), "\n\n".join(clean_line(p) for p in paragraphs)):
+        assert normalize_for_hash(text) == " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def reference_split_sentences(text: str, offset: int = 0):

@@ -45,6 +45,14 @@ def split_paragraphs(text: str) -> list[str]:
     return [" ".join(lines) for lines in split_blocks(text)]
 
 
+_NOT_SPACE_WS = re.compile(r"[^\S ]")  # white space other than the plain space
+
+
 def normalize_for_hash(text: str) -> str:
-    """The form two bodies must share to count as the same body."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    """The form two bodies must share to count as the same body: NFKC, white space runs folded."""
+    text = unicodedata.normalize("NFKC", text)
+    # a body is paragraphs of single-spaced text joined by blank lines: then folding is one replace
+    folded = text.replace("\n\n", " ")
+    if "  " not in folded and not _NOT_SPACE_WS.search(folded) and folded[:1] != " " and folded[-1:] != " ":
+        return folded
+    return " ".join(text.split())

@@ -93,19 +93,25 @@ CAPTION_LABEL = re.compile(r"^(?:image|media|video|photo|picture)\s+caption\s*[,
 CAPTION_MAX = 400
 
 
+#: (max_chars, needles, search, rule) per rule, in order: what ``classify`` reads for each paragraph
+_CHECKS = tuple((r.max_chars, r.needles, r.pattern.search, r) for r in RULES)
+
+
 def classify(paragraph: str) -> Rule | None:
     """The first rule that says ``paragraph`` is not body text, or None."""
     lowered = None
-    for rule in RULES:
-        if len(paragraph) > rule.max_chars:
+    size = len(paragraph)
+    for max_chars, needles, search, rule in _CHECKS:
+        if size > max_chars:
             continue
-        if rule.needles:
-            lowered = lowered if lowered is not None else paragraph.lower()
-            for needle in rule.needles:  # (a plain loop: a generator in any() costs more than the tests)
+        if needles:
+            if lowered is None:
+                lowered = paragraph.lower()
+            for needle in needles:  # (a plain loop: a generator in any() costs more than the tests)
                 if needle in lowered:
                     break
             else:
                 continue
-        if rule.pattern.search(paragraph):
+        if search(paragraph):
             return rule
     return None
