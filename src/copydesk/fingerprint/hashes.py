@@ -37,7 +37,6 @@ import numpy as np
 from ..model import Span
 from .tokens import STOPWORDS
 
-_M64 = (1 << 64) - 1
 _P = 0x100000001B3                 # code points -> token hash (FNV's prime; odd)
 _Q = 0x9E3779B97F4A7C15            # token hashes -> sentence hash (odd)
 _LEN = np.uint64(0xD6E8FEB86659FD93)
@@ -51,8 +50,6 @@ for _c in range(128):
                   else _SEP if _ch in ".," else _UNDERSCORE if _ch == "_" else _HYPHEN if _ch == "-" else _OTHER)
 _RE_DIGIT = re.compile(r"\d")
 _RE_LETTER = re.compile(r"[^\W\d_]")
-_RE_DIGITS = re.compile(r"\d")
-_RE_LETTERS = re.compile(r"[^\W\d_]")
 _CLASS_CACHE: dict[int, int] = {}
 _BMP: np.ndarray | None = None
 _RIGHT_QUOTE = ord("’")
@@ -81,7 +78,7 @@ def _bmp_classes() -> np.ndarray:
         table[:128] = _ASCII
         text = "".join(map(chr, range(128, 0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
         at = np.array(list(range(128, 0xD800)) + list(range(0xE000, 0x10000)))
-        for cls, found in ((_LETTER, _RE_LETTERS), (_DIGIT, _RE_DIGITS)):
+        for cls, found in ((_LETTER, _RE_LETTER), (_DIGIT, _RE_DIGIT)):
             hit = np.zeros(len(text), dtype=bool)
             hit[[m.start() for m in found.finditer(text)]] = True
             table[at[hit]] = cls
