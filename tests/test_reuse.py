@@ -115,8 +115,29 @@ def test_clues_that_cancel_out_leave_the_decision_to_the_dates():
     flipped = resolve([(-w, t) for w, t in clues], dated_first=-1)
     assert not flipped.a_is_original and flipped.confidence == 0.5
     undated = resolve([(0.3, "a has a closing sentence b cut"), (-0.3, "b Americanises a")])
-    assert undated.a_is_original and undated.evidence[-1].startswith("no clue tells the two apart")
+    assert undated.a_is_original
+    assert undated.evidence[-1] == "the clues cancel out; the article ingested first is taken as the original"
+    assert resolve([]).evidence == ("no clue tells the two apart; the article ingested first is taken as the original",)
     assert resolve([(0.5, "x")], dated_first=-1).a_is_original  # a score is never overruled by the date
+
+
+def test_an_exact_copy_without_a_date_is_taken_for_the_copy_of_the_dated_one(tmp_path: Path):
+    """Two identical bodies and nothing in the text to tell them apart: the ingest order does not
+    decide; the one with a publication date is the original, the evidence says why, and the
+    confidence stays 0.5. With both dated, the earlier one; with neither, the first ingested."""
+    from copydesk.relate.direction import date_prior
+
+    base = (DEMO / "riverside-gazette-original.txt").read_text(encoding="utf-8").split("\n\n")
+    body = "\n\n".join(p for p in base if len(p) > 120 and "\n" not in p)  # the story, no header
+    _write(tmp_path / "pair.jsonl", [{"id": "undated-repost", "text": body},
+                                     {"id": "dated-report", "text": body, "published": "2024-05-01T09:00:00Z"}])
+    report = copydesk.analyze([tmp_path / "pair.jsonl"], db=tmp_path / "pair.db")
+    (rel,) = report.relations
+    assert (rel.original, rel.derived, rel.type) == ("dated-report", "undated-repost", "duplicate")
+    assert rel.direction_confidence == 0.5
+    assert any("only one of them has a publication date" in e for e in rel.evidence), rel.evidence
+    assert date_prior("2024-05-01", "2024-05-03")[0] == 1 and date_prior("2024-05-03", "2024-05-01")[0] == -1
+    assert date_prior(None, "2024-05-01")[0] == -1 and date_prior("not a date", None) == (0, "")
 
 
 def test_align_and_relate_in_chunks_of_families_equals_one_pass(tmp_path: Path, monkeypatch):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..dates import earlier
+from ..dates import earlier, to_instant
 from ..model import Article, Change
 from .pair import PairStats
 
@@ -43,19 +43,37 @@ class Direction:
     weighted: tuple[tuple[float, str], ...] = ()         # each clue with its signed weight
 
 
-def resolve(weighted: list[tuple[float, str]], *, dated_first: int = 0) -> Direction:
+def date_prior(a: str | None, b: str | None) -> tuple[int, str]:
+    """Which article the publication dates favour when the clues tie (1: A, -1: B, 0: neither),
+    and how that reads. The earlier one; else, when only one of them is dated, that one: a
+    copy (a scrape, a repost, an aggregator page) loses its date more often than an original."""
+    e = earlier(a, b)
+    if e is not None:
+        return -e, "the article published first is taken as the original"
+    dated_a, dated_b = to_instant(a) is not None, to_instant(b) is not None
+    if dated_a != dated_b:
+        return (1 if dated_a else -1), ("only one of them has a publication date, and it is taken as the "
+                                        "original (copies lose their dates more often than originals)")
+    return 0, ""
+
+
+def resolve(weighted: list[tuple[float, str]], *, dated_first: int = 0,
+            tie_reason: str = "the article published first is taken as the original") -> Direction:
     """The direction a set of signed clues points to. A tie (no clue, or clues that cancel out)
-    goes to the article published first when ``dated_first`` says which (1: A, -1: B; dates
-    are the clue most often right), else keeps A (ingested first); its confidence stays 0.5."""
+    goes to the article the dates favour when ``dated_first`` says which (1: A, -1: B; see
+    ``date_prior``, whose reason is ``tie_reason``), else keeps A (ingested first); its
+    confidence stays 0.5."""
     score = sum(w for w, _ in weighted)
     a_orig = score > 0 or (score == 0 and dated_first >= 0)
     confidence = 1.0 / (1.0 + math.exp(-abs(score))) if score else 0.5
     texts = tuple(t for _, t in sorted(weighted, key=lambda t: -abs(t[0])))
     if not score:
-        if dated_first and any(w for w, _ in weighted):
-            texts += ("the clues cancel out; the article published first is taken as the original",)
-        elif not dated_first:
-            texts += ("no clue tells the two apart; the article ingested first is taken as the original",)
+        cancel = any(w for w, _ in weighted)
+        if dated_first:
+            texts += (("the clues cancel out; " if cancel else "no clue tells the two apart; ") + tie_reason,)
+        else:
+            texts += (("the clues cancel out" if cancel else "no clue tells the two apart")
+                      + "; the article ingested first is taken as the original",)
     return Direction(a_orig, round(confidence, 3), texts, round(score, 4), tuple(weighted))
 
 
@@ -129,7 +147,8 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
         evidence.append((-W_CONTAINED, f"{a.id} lies almost wholly inside {b.id} ({stats.share_a:.0%} of it), "
                                        f"not the other way round ({stats.share_b:.0%})"))
 
-    return resolve(evidence, dated_first=-(e or 0))
+    sign, why = date_prior(a.published, b.published)
+    return resolve(evidence, dated_first=sign, tie_reason=why)
 
 
 def context_fit(shared: set[str], rest: set[str]) -> float:

@@ -592,8 +592,7 @@ def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
     """Relations from the decided pairs: each pair's direction from its own clues plus
     family evidence; chains get ``via``; copies of one original are not related to each
     other (siblings)."""
-    from ..dates import earlier
-    from .direction import resolve
+    from .direction import date_prior, resolve
 
     pairs = list(pairs)
     family = _family_clues(pairs)
@@ -604,7 +603,8 @@ def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
         for extra in (family.get((p["a"], p["b"])), central.get((p["a"], p["b"]))):
             if extra is not None:
                 clues.append(extra)
-        d = resolve(clues, dated_first=-(earlier(*p["dated"]) or 0))  # type: ignore[arg-type]
+        sign, why = date_prior(*p["dated"])
+        d = resolve(clues, dated_first=sign, tie_reason=why)  # type: ignore[arg-type]
         side = p["ab"] if d.a_is_original else p["ba"]
         o, der = (p["a"], p["b"]) if d.a_is_original else (p["b"], p["a"])
         edge[(o, der)] = {**side, "direction_confidence": d.confidence, "evidence": [side["note"], *d.evidence]}
