@@ -127,6 +127,26 @@ def test_word_table_on_news_text():
     assert hashes.tolist() == [reference_token_hash(w) for w in expected] and owner.tolist() == [1] * 12
 
 
+def test_long_batches_are_hashed_in_parts_with_the_same_result(monkeypatch):
+    """Texts are hashed MAX_BATCH_CHARS at a time (a batch of long records must not take
+    gigabytes); the parts give what one pass gives, and the power tables of a text longer
+    than the cache are made for it alone."""
+    from copydesk.fingerprint import hashes
+
+    paragraphs = [BASE, OTHER, "", "İstanbul ٣,٤ café. " + BASE, OTHER + " " + BASE]
+    made = [spans_of([p, p[::-1]]) for p in paragraphs]
+    texts, spans = [t for t, _ in made], [s for _, s in made]
+    whole, words = token_table(texts, spans), word_table(texts)
+    monkeypatch.setattr(hashes, "MAX_BATCH_CHARS", 300)
+    monkeypatch.setattr(hashes._Powers, "KEEP", 64)
+    parts, word_parts = token_table(texts, spans), word_table(texts)
+    assert len(hashes._groups([len(t) for t in texts])) > 2
+    assert np.array_equal(parts.hashes, whole.hashes) and np.array_equal(parts.content, whole.content)
+    assert np.array_equal(parts.article_starts, whole.article_starts)
+    assert parts.sentence_hashes == whole.sentence_hashes and parts.sentence_sizes == whole.sentence_sizes
+    assert all(np.array_equal(a, b) for a, b in zip(word_parts, words))
+
+
 def test_token_table_on_news_text():
     text = "On Jan. 5 the council’s 1,200-page “plan” — 3.5% over budget — wasn't approved… (ok)"
     table = token_table([text, "", "İstanbul ٣,٤ café"], [[(0, len(text))], [], [(0, 17)]])

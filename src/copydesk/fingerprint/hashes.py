@@ -116,9 +116,14 @@ class _Powers:
         self.base, self.inverse = base, pow(base, -1, 1 << 64)
         self.pw = self.inv = np.ones(0, dtype=np.uint64)
 
+    #: larger tables (one very long text) are made for the call and not kept
+    KEEP = 1 << 22
+
     def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if n > self.KEEP:
+            return self._make(self.base, n), self._make(self.inverse, n)
         if len(self.pw) < n:
-            size = max(n, 2 * len(self.pw), 1 << 16)
+            size = min(max(n, 2 * len(self.pw), 1 << 16), self.KEEP)
             self.pw, self.inv = (self._make(b, size) for b in (self.base, self.inverse))
         return self.pw, self.inv
 
@@ -165,8 +170,38 @@ class TokenTable:
     sentence_sizes: list[list[int]]   # per article, the token count of each sentence
 
 
+#: texts are hashed together up to this many characters (the arrays take ~40 bytes a character)
+MAX_BATCH_CHARS = 1 << 21
+
+
+def _groups(sizes: Sequence[int]) -> list[range]:
+    """Consecutive runs of texts of at most MAX_BATCH_CHARS characters together (a longer text alone)."""
+    out, start, total = [], 0, 0
+    for i, size in enumerate(sizes):
+        if i > start and total + size > MAX_BATCH_CHARS:
+            out.append(range(start, i))
+            start, total = i, 0
+        total += size
+    out.append(range(start, len(sizes)))
+    return out
+
+
 def token_table(texts: Sequence[str], sentences: Sequence[Sequence[Span]]) -> TokenTable:
     """Tokens of each text's sentences (``sentences[i]``: spans into ``texts[i]``), hashed."""
+    groups = _groups([len(t) for t in texts])
+    if len(groups) == 1:
+        return _token_table(texts, sentences)
+    parts = [_token_table([texts[i] for i in g], [sentences[i] for i in g]) for g in groups]
+    starts, at = [np.zeros(1, dtype=np.int64)], 0
+    for part in parts:
+        starts.append(part.article_starts[1:] + at)
+        at += len(part.hashes)
+    return TokenTable(np.concatenate([p.hashes for p in parts]), np.concatenate([p.content for p in parts]),
+                      np.concatenate(starts), [h for p in parts for h in p.sentence_hashes],
+                      [n for p in parts for n in p.sentence_sizes])
+
+
+def _token_table(texts: Sequence[str], sentences: Sequence[Sequence[Span]]) -> TokenTable:
     parts: list[str] = []
     all_spans: list[Span] = []
     bases: list[int] = []
@@ -257,6 +292,18 @@ class HashSet:
 
 
 def word_table(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The words of each text as scikit-learn's default ``token_pattern`` for TF-IDF finds them
+    (see ``_word_table``), MAX_BATCH_CHARS of text at a time: (hashes, the text each word is
+    of, their lengths)."""
+    groups = _groups([len(t) for t in texts])
+    if len(groups) == 1:
+        return _word_table(texts)
+    parts = [_word_table([texts[i] for i in g]) for g in groups]
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] + g.start for p, g in zip(parts, groups)]),
+            np.concatenate([p[2] for p in parts]))
+
+
+def _word_table(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The words of each text as scikit-learn's default ``token_pattern`` for TF-IDF finds them
     (``\\b[^\\W\\d_][\\w'’-]+\\b``, lower-cased: a letter, then word characters, apostrophes
     and hyphens, ending on a word character), hashed as ``token_hashes_of`` hashes them: (hashes,
