@@ -57,7 +57,11 @@ Speed and memory
 
 Usage
     python bench/speed_corpus.py --n 10000 --out bench/data/speed-10k.jsonl [--seed 1]
-        [--copy-rate 0.25] [--data DIR]
+        [--copy-rate 0.25] [--event-size K] [--data DIR]
+
+    ``--event-size K`` (default 0: off) splits each topic's unique articles into events of
+    about K articles, each with four made-up names put in place of every 10th-15th word,
+    so that the number of events grows with the corpus (``bench/stories_speed.py``).
 """
 
 from __future__ import annotations
@@ -436,8 +440,13 @@ class Source:
 
 
 class Generator:
-    def __init__(self, src: Source, n: int, seed: int, copy_rate: float):
+    def __init__(self, src: Source, n: int, seed: int, copy_rate: float, event_size: int = 0):
         self.src, self.n, self.seed, self.copy_rate = src, n, seed, copy_rate
+        # events: each topic's unique articles fall into events of about event_size articles, each
+        # with its own names (0: no events, every article of a topic alike, as before)
+        self.event_size = event_size
+        self.events_per_topic = max(1, round(n * (1 - copy_rate) / (len(src.topics) * event_size))) if event_size else 0
+        self.event_names: dict[tuple[int, int], list[str]] = {}
         self.master = random.Random(seed * 1_000_003 + 7)
         self.r = random.Random()
         # per-article metadata needed by copies: outlet, published (epoch s), title, sentences
@@ -483,7 +492,40 @@ class Generator:
                 break
             paras.append(src.render(c, chosen[j:j + k]))
             j += k
+        if self.event_size:
+            paras = self._with_event_names(i, t, paras)
         return paras, o
+
+    _SYLLABLES = ("ka", "ro", "vel", "mar", "ti", "den", "sa", "lor", "quin", "bra", "to", "mel", "dar", "ve",
+                  "ni", "gor", "ha", "lis", "pen", "su", "ral", "co", "fen", "mi")
+
+    def _names_of(self, t: int, e: int) -> list[str]:
+        """Four made-up names (a person, two places, an organisation) of event e of topic t."""
+        key = (t, e)
+        if key not in self.event_names:
+            rn = random.Random(((self.seed * 1_000_003 + t) * 1_000_003 + e) ^ 0xE7E)
+
+            def word() -> str:
+                return "".join(rn.choice(self._SYLLABLES) for _ in range(rn.randint(2, 3))).capitalize()
+
+            self.event_names[key] = [f"{word()} {word()}", word(), word(), f"{word()} Group"]
+        return self.event_names[key]
+
+    def _with_event_names(self, i: int, t: int, paras: list[str]) -> list[str]:
+        """``paras`` with every 10th-15th word replaced by one of the names of article i's event
+        (deterministic in (seed, i), so a copy renders its original's names)."""
+        re_ = random.Random(((self.seed << 40) + i) ^ 0x5EED)
+        names = self._names_of(t, re_.randrange(self.events_per_topic))
+        out = []
+        for p in paras:
+            words = p.split(" ")
+            k = re_.randint(3, 9)
+            while k < len(words) - 1:
+                tail = words[k][len(words[k].rstrip(".,;:!?\"”’")):]
+                words[k] = re_.choice(names) + tail
+                k += re_.randint(10, 15)
+            out.append(" ".join(words))
+        return out
 
     # -- records ------------------------------------------------------------
     def _record(self, i: int, outlet: int, paras: list[str], title: str, pub: int) -> dict:
@@ -685,11 +727,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--copy-rate", type=float, default=0.25)
+    ap.add_argument("--event-size", type=int, default=0,
+                    help="unique articles per event (each event with its own names); 0: no events")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"shared data folder (default: {DEFAULT_DATA})")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     src = Source(args.data / "ecbplus" / "ecbplus.jsonl", args.seed)
-    gen = Generator(src, args.n, args.seed, args.copy_rate)
+    gen = Generator(src, args.n, args.seed, args.copy_rate, args.event_size)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     truth_path = args.out.with_name(args.out.name.removesuffix(".jsonl") + ".truth.jsonl") \
         if args.out.name.endswith(".jsonl") else Path(str(args.out) + ".truth.jsonl")

@@ -5,7 +5,7 @@ Runs the clustering of ``copydesk.stories`` (TF-IDF of content words and names, 
 family graph, average linkage per component) on the bodies of a speed corpus
 (``bench/speed_corpus.py``), with the corpus's true copy pairs as the reuse
 relations, and prints seconds and peak memory. Reading the JSONL is timed apart,
-and so is making each article's story terms (``stories.terms.story_terms``), which
+and so is making each article's story terms (``stories.terms.story_terms_many``, 64 at a time), which
 the product does at ingest, in the worker processes, and keeps in the store: the
 clustering itself starts from those terms, as ``build_stories`` does.
 
@@ -24,7 +24,7 @@ from copydesk.config import load_settings
 from copydesk.model import Relation
 from copydesk.stories.grouping import cluster_with_links
 from copydesk.stories.features import story_text
-from copydesk.stories.terms import story_terms
+from copydesk.stories.terms import story_terms_many
 
 
 def run(path: Path) -> dict:
@@ -40,7 +40,7 @@ def run(path: Path) -> dict:
     relations = [Relation(t["original"], t["derived"], t["kind"], 1.0, 1.0)
                  for t in map(json.loads, truth.open(encoding="utf-8"))] if truth.exists() else []
     t_read = time.perf_counter()
-    terms = [story_terms(t) for t in texts]
+    terms = [b for i in range(0, len(texts), 64) for b in story_terms_many(texts[i:i + 64])]  # 64 a batch, as at ingest
     del texts
     params = load_settings().stories
     t1 = time.perf_counter()
