@@ -20,6 +20,7 @@ from ..align.passages import passages as build_passages
 from ..align.sentences import Draft, SentenceMatch, add_splits, finish, lexical_matches, open_candidates
 from ..config import ReuseSettings
 from ..fingerprint import PARAMS, SentenceProfile, content_tokens, fingerprint_many, profile, tokens
+from ..fingerprint.hashes import TokenTable
 from ..model import Article, Change, Passage, Relation, RunStats
 from .changes import changes_both
 from .direction import context_fit, decide
@@ -62,7 +63,8 @@ def fingerprint_params(r: ReuseSettings) -> str:
                        r.paraphrase, r.model, r.paraphrase_threshold])
 
 
-def fingerprint_rows(articles: list[Article], params: str, table=None) -> list[tuple[str, str, str, bytes, bytes, bytes, bytes]]:
+def fingerprint_rows(articles: list[Article], params: str,
+                     table: TokenTable | None = None) -> list[tuple[str, str, str, bytes, bytes, bytes, bytes]]:
     """The stored form of the articles' fingerprints: (article, body_hash, params,
     shingle_digest, word_digest, sentence_hashes, band_keys). ``table``: the articles' token
     table (``fingerprint.hashes.token_table``) when made already."""
