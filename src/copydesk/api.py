@@ -16,7 +16,7 @@ from .fingerprint.step import FingerprintStep
 from .ingest.step import ReadStep
 from .model import ErrorRecord, RunStats, Story
 from .pipeline import Context, Pipeline, Progress, _no_progress
-from .relate.engine import ReuseEngine, relations_from_pairs
+from .relate.engine import ReuseEngine, stored_relations
 from .report import Report
 from .segment.step import SegmentStep
 from .store import SQLiteStore, open_store
@@ -96,8 +96,7 @@ def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Setti
     del engine, pairs, new  # stored: the stories stage below is the run's other big user of memory
     _release_memory()
     with _stage(stats, "relate"):
-        relations = relations_from_pairs(store.related_pairs())
-        store.replace_relations(relations)
+        relations = stored_relations(store)  # (without passages and changes, which the stories do not read)
     timings: dict[str, float] = {}
     stories, changes = build_stories(store, relations, settings, progress=progress, embedder=embedder,
                                      timings=timings)

@@ -329,17 +329,28 @@ class SQLiteStore:
                                 [(a, b, int(r), _dumps(d) if d is not None else None) for a, b, r, d in rows])
 
     def related_pairs(self) -> list[dict]:
-        return [json.loads(d) for (d,) in self.db.execute("SELECT data FROM pairs WHERE related = 1 ORDER BY a, b")]
+        return list(self.iter_related_pairs())
+
+    def iter_related_pairs(self) -> Iterator[dict]:
+        """The decided pairs that are reuse, one at a time (a large store's do not fit in memory whole)."""
+        for (d,) in self.db.execute("SELECT data FROM pairs WHERE related = 1 ORDER BY a, b"):
+            yield json.loads(d)
 
     def replace_relations(self, relations: Iterable[Relation]) -> None:
+        """All relations replaced by ``relations`` in one transaction, written as they come
+        (``relations`` may be made from a read of this store's pairs)."""
+        insert = "INSERT OR REPLACE INTO relations VALUES (?,?,?,?,?,?,?,?,?)"
         with self.db:
             self.db.execute("DELETE FROM relations")
-            self.db.executemany(
-                "INSERT OR REPLACE INTO relations VALUES (?,?,?,?,?,?,?,?,?)",
-                [(r.original, r.derived, r.type, r.via, r.share, r.direction_confidence, _dumps(list(r.evidence)),
-                  _dumps([p.to_dict() for p in r.passages]), _dumps([c.to_dict() for c in r.changes]))
-                 for r in relations],
-            )
+            rows = []
+            for r in relations:
+                rows.append((r.original, r.derived, r.type, r.via, r.share, r.direction_confidence,
+                             _dumps(list(r.evidence)), _dumps([p.to_dict() for p in r.passages]),
+                             _dumps([c.to_dict() for c in r.changes])))
+                if len(rows) >= 1000:
+                    self.db.executemany(insert, rows)
+                    rows = []
+            self.db.executemany(insert, rows)
 
     def relations(self, article: str | None = None) -> list[Relation]:
         q = "SELECT original, derived, type, via, share, direction_confidence, evidence, passages, changes FROM relations"
