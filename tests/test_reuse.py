@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -138,6 +139,21 @@ def test_an_exact_copy_without_a_date_is_taken_for_the_copy_of_the_dated_one(tmp
     assert any("only one of them has a publication date" in e for e in rel.evidence), rel.evidence
     assert date_prior("2024-05-01", "2024-05-03")[0] == 1 and date_prior("2024-05-03", "2024-05-01")[0] == -1
     assert date_prior(None, "2024-05-01")[0] == -1 and date_prior("not a date", None) == (0, "")
+
+
+def test_relations_are_made_from_the_stored_pairs_in_two_passes(tmp_path: Path):
+    """``stored_relations`` (what a run does: decide from the pairs without their passages and
+    changes, then make and write each relation) writes exactly what ``relations_from_pairs``
+    makes from the whole pairs, and hands the stories the same relations without passages."""
+    from copydesk.relate.engine import relations_from_pairs, stored_relations
+
+    copydesk.analyze([DEMO], db=tmp_path / "demo.db")
+    with copydesk.open_store(tmp_path / "demo.db") as store:
+        whole = relations_from_pairs(store.related_pairs())
+        light = stored_relations(store)
+        assert store.relations() == whole and len(whole) >= 4
+    assert any(r.passages and r.changes for r in whole) and not any(r.passages or r.changes for r in light)
+    assert [replace(r, passages=(), changes=()) for r in whole] == light
 
 
 def test_align_and_relate_in_chunks_of_families_equals_one_pass(tmp_path: Path, monkeypatch):
