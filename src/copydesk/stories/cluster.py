@@ -44,6 +44,9 @@ from ..errors import require
 #: components larger than this are clustered greedily (a dense n x n matrix is n^2 floats)
 MAX_DENSE = 3000
 _BLOCK = 2048
+#: candidate links scored exactly this many at a time: each takes the two rows of every pair
+#: (~300 terms a row), so 200,000 at a time held ~1.5 GB at 100k articles, the run's peak
+_SCORE_CHUNK = 20_000
 #: terms per node used to find candidate links, and the share of the threshold their overlap must reach
 TOP_TERMS = 40
 PREFILTER = 0.5
@@ -208,8 +211,8 @@ def _candidate_links(nodes, rows_of: np.ndarray, node_days: np.ndarray, threshol
     rows = [np.zeros(0, dtype=np.int64)]
     cols = [np.zeros(0, dtype=np.int64)]
     strengths = [np.zeros(0, dtype=np.float32)]
-    for k in range(0, len(pairs), 200_000):
-        ii, jj = pairs[k:k + 200_000] // n, pairs[k:k + 200_000] % n
+    for k in range(0, len(pairs), _SCORE_CHUNK):
+        ii, jj = pairs[k:k + _SCORE_CHUNK] // n, pairs[k:k + _SCORE_CHUNK] % n
         s = np.asarray(nodes[ii].multiply(nodes[jj]).sum(axis=1)).ravel()
         s *= _time_factor(node_days[ii], node_days[jj], window)
         ok = s >= threshold
