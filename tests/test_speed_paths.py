@@ -20,7 +20,7 @@ import copydesk
 from copydesk.config import load_settings
 from copydesk.fingerprint import MIN_SENTENCE_TOKENS, fingerprint_many, tokens
 from copydesk.fingerprint.hashes import token_table, word_table
-from copydesk.fingerprint.sketch import digests, shingle_rows
+from copydesk.fingerprint.sketch import digests_flat, shingle_rows
 from copydesk.fingerprint.tokens import content_tokens
 from copydesk.model import Article, Embed, Removed
 from copydesk.relate.engine import ReuseEngine, _shared_key_pairs, fingerprint_params, fingerprint_rows
@@ -258,6 +258,11 @@ def test_shingle_rows_are_each_articles_n_grams(token_lists):
     for i, toks in enumerate(token_lists):
         row = flat[offsets[i]:offsets[i + 1]]
         assert np.array_equal(np.unique(row), reference_shingle_hashes(toks))
+
+
+def digests(rows: list[np.ndarray]) -> np.ndarray:
+    offsets = np.cumsum([0] + [len(r) for r in rows]).astype(np.uint64)
+    return digests_flat(np.concatenate(rows) if rows else np.zeros(0, dtype=np.uint64), offsets)
 
 
 def test_fingerprints_from_the_token_table():

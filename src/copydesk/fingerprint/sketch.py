@@ -76,11 +76,3 @@ def digests_flat(flat: np.ndarray, offsets: np.ndarray, params: SketchParams = P
         np.ascontiguousarray(flat, dtype=np.uint64), np.ascontiguousarray(offsets, dtype=np.uint64),
         params.num_perm, params.seed)
     return np.asarray(mat.to_rows(), dtype=np.uint32).reshape(rows, params.num_perm)
-
-
-def digests(rows: list[np.ndarray], params: SketchParams = PARAMS) -> np.ndarray:
-    """MinHash digests (rows x num_perm, uint32) of several hash sets at once."""
-    offsets = np.zeros(len(rows) + 1, dtype=np.uint64)
-    offsets[1:] = np.cumsum([len(r) for r in rows])
-    flat = np.concatenate(rows) if rows else np.zeros(0, dtype=np.uint64)
-    return digests_flat(flat, offsets, params)

@@ -51,5 +51,4 @@ def story_vectors(texts: Sequence[str], *, names_weight: float = 1.0, max_df: fl
     """One L2-normalised sparse row per text: [content-word TF-IDF | name TF-IDF] (``terms.py``)."""
     from .terms import story_terms_many, terms_matrix
 
-    blobs = [b for i in range(0, len(texts), 256) for b in story_terms_many(texts[i:i + 256])]
-    return terms_matrix(blobs, names_weight=names_weight, max_df=max_df)
+    return terms_matrix(story_terms_many(texts), names_weight=names_weight, max_df=max_df)

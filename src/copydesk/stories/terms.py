@@ -34,23 +34,16 @@ TERMS_VERSION = "2"
 _HEADER = np.dtype("<u4")
 
 
-_STOP: frozenset[str] = frozenset()
-#: name -> hash (xxh32 with seed 1), since the names of the news repeat
-_HASHES: dict[int, dict[str, int]] = {1: {}}
-
-
-def _stop_words() -> frozenset[str]:
-    """scikit-learn's English stop words (what the TF-IDF always used), loaded on first use.
-
-    Read from scikit-learn's own list module alone: importing ``sklearn.feature_extraction``
-    costs each ingest worker 1-2 s (scikit-learn, SciPy), a fifth of ingesting 10k articles."""
-    global _STOP
-    if not _STOP:
-        _STOP = _sklearn_stop_words()
-    return _STOP
+#: name -> hash (xxh32, seed 1), since the names of the news repeat
+_NAME_HASHES: dict[str, int] = {}
+_NAME_SEED = 1
 
 
 def _sklearn_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words (what the TF-IDF always used).
+
+    Read from scikit-learn's own list module alone: importing ``sklearn.feature_extraction``
+    costs each ingest worker 1-2 s (scikit-learn, SciPy), a fifth of ingesting 10k articles."""
     import importlib.util
 
     try:
@@ -65,8 +58,9 @@ def _sklearn_stop_words() -> frozenset[str]:
         return frozenset(text.ENGLISH_STOP_WORDS)
 
 
-def _hash_counts(counts: Counter, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    cache = _HASHES[seed]
+def _name_counts(counts: Counter) -> tuple[np.ndarray, np.ndarray]:
+    """The hashes of the names counted in ``counts``, and their counts."""
+    cache = _NAME_HASHES
     if len(cache) > 1_000_000:
         cache.clear()
     get = cache.get
@@ -74,7 +68,7 @@ def _hash_counts(counts: Counter, seed: int) -> tuple[np.ndarray, np.ndarray]:
     if None in hashes:
         for k, (t, h) in enumerate(zip(counts, hashes)):
             if h is None:
-                hashes[k] = cache[t] = xxhash.xxh32_intdigest(t.encode("utf-8"), seed)
+                hashes[k] = cache[t] = xxhash.xxh32_intdigest(t.encode("utf-8"), _NAME_SEED)
     values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
     return np.array(hashes, dtype=np.uint32), np.minimum(values, 65535).astype(np.uint16)
 
@@ -111,7 +105,7 @@ def _blobs(texts: Sequence[str], owner: np.ndarray, hashes: np.ndarray) -> list[
     out = []
     for i, text in enumerate(texts):
         wh, wc = term[cut[i]:cut[i + 1]], counts[cut[i]:cut[i + 1]]
-        nh, nc = _hash_counts(Counter(proper_names(text)), 1)
+        nh, nc = _name_counts(Counter(proper_names(text)))
         header = np.array([len(wh), len(nh)], dtype=_HEADER)
         out.append(header.tobytes() + wh.tobytes() + nh.tobytes() + wc.tobytes() + nc.tobytes())
     return out
@@ -123,7 +117,7 @@ _STOP_HASHES: HashSet | None = None
 def _stop_hashes() -> HashSet:
     global _STOP_HASHES
     if _STOP_HASHES is None:
-        _STOP_HASHES = HashSet(token_hashes_of(sorted(_stop_words())))
+        _STOP_HASHES = HashSet(token_hashes_of(sorted(_sklearn_stop_words())))
     return _STOP_HASHES
 
 
