@@ -360,3 +360,21 @@ def test_terms_matrix_rows_are_unit_length_with_empty_articles_anywhere():
     assert np.allclose(norms, [0, 1, 0, 1, 1, 0], atol=1e-6)
     sims = (m @ m.T).toarray()
     assert sims[1, 4] > 0 and sims[3, 4] > 0 and sims[1, 3] == 0
+
+
+def test_component_products_cut_to_used_columns_equal_the_full_product():
+    """``_gram`` (a component's cosines, computed on the columns its rows use) gives exactly
+    the product over the whole vocabulary, whatever rows are taken and in whatever order."""
+    import numpy as np
+    from scipy import sparse
+
+    from copydesk.stories.cluster import _gram
+
+    rng = np.random.default_rng(7)
+    nodes = sparse.random(300, 50_000, density=0.002, format="csr", random_state=rng, dtype=np.float64)
+    nodes.data[nodes.indptr[5]:nodes.indptr[6]] = 0  # an empty row, too
+    nodes.eliminate_zeros()
+    for idx in (np.arange(300), rng.choice(300, 40, replace=False), np.array([5, 9])):
+        full = (nodes[idx] @ nodes[idx].T).toarray()
+        assert np.array_equal(_gram(nodes, idx), full)
+        assert full.shape == (len(idx), len(idx))

@@ -160,7 +160,7 @@ def cluster_families(
             if len(idx) == 1:
                 labels = np.zeros(1, dtype=np.int64)
             else:
-                sims = (nodes[idx] @ nodes[idx].T).toarray()
+                sims = _gram(nodes, idx)
                 sims *= _time_factor(node_days[idx][:, None], node_days[idx][None, :], time_window_days)
                 labels = _average_link(sims, threshold)
                 if split_threshold > 0 and neighbourhood > 0:
@@ -168,6 +168,18 @@ def cluster_families(
             node_label[idx] = labels + next_label
             next_label += int(labels.max()) + 1
     return Clustering(node_label[fam].tolist(), (rep[r], rep[c], w.astype(np.float32)))
+
+
+def _gram(nodes, idx: np.ndarray) -> np.ndarray:
+    """Dense products (cosines) of the rows ``idx`` of CSR ``nodes`` with each other. The rows
+    are cut to the columns they use first: the transposed product converts its right operand
+    at a cost that follows its column count, and the whole vocabulary, which grows with the
+    corpus, was paid once per component (17 of 62 s at 100k articles)."""
+    sparse = require("scipy.sparse", feature="story clustering", extra="stories")
+    sub = nodes[idx]
+    cols, local = np.unique(sub.indices, return_inverse=True)
+    sub = sparse.csr_matrix((sub.data, local.ravel(), sub.indptr), shape=(len(idx), len(cols)))
+    return (sub @ sub.T).toarray()
 
 
 def _candidate_links(nodes, rows_of: np.ndarray, node_days: np.ndarray, threshold: float, window: float):
