@@ -16,7 +16,11 @@ What it does
        shared sentence, MinHash-LSH on 5-grams and on content words, then an
        estimated-similarity filter, and an exact content-word Jaccard check for
        pairs kept on vocabulary alone). Articles/second =
-       N / (ingest + candidates seconds). A corpus over copydesk's default
+       N / (ingest + candidates seconds). Two modes (``--modes``): ``default``, the
+       ingest of ``copydesk analyze`` (which also makes each article's story terms
+       for the stories stage, in the same workers), and ``copies``, the ingest of
+       ``copydesk analyze --no-stories`` (read, clean, fingerprint, candidates: the
+       work the peers do, plus extraction, sentences and the second sketch). A corpus over copydesk's default
        ``ingest.max_file_bytes`` (100 MiB; the 100k corpus is ~390 MB) is given to
        it as consecutive line shards (``speed-<N>.parts/``), all in one ingest call.
     4. With ``--full``: ``copydesk.analyze([path], db=...)`` with default settings
@@ -151,19 +155,24 @@ def shards(path: Path) -> list[Path]:
     return parts
 
 
-def run_copydesk_candidates(paths: list[Path], workers: int) -> dict:
+def run_copydesk_candidates(paths: list[Path], workers: int, *, copies_only: bool = False) -> dict:
     import copydesk
     from copydesk import open_store
     from copydesk.api import find_candidates
+    from copydesk.config import load_settings
+
+    settings = load_settings()
+    if copies_only:  # `analyze --no-stories`: no story terms at ingest
+        settings = settings.with_overrides({"stories": {"enabled": False}})
 
     with tempfile.TemporaryDirectory(prefix="speed-") as tmp:
         with open_store(Path(tmp) / "speed.db") as store:
             t0 = time.perf_counter()
-            res = copydesk.ingest(list(paths), store, workers=workers)
+            res = copydesk.ingest(list(paths), store, workers=workers, settings=settings)
             if res.skipped_files or res.errors:
                 raise SystemExit(f"copydesk ingest skipped {res.skipped_files} / {res.errors} errors")
             t1 = time.perf_counter()
-            cands = find_candidates(store)
+            cands = find_candidates(store, settings=settings)
             t2 = time.perf_counter()
     why: dict[str, int] = {}
     for _a, _b, w in cands:
@@ -242,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--full", action="store_true", help="also run the whole copydesk.analyze pipeline")
     ap.add_argument("--json", type=Path, default=None, help="default: bench/out/speed-<N>.json")
     ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--modes", default="default,copies",
+                    help="copydesk runs: default (ingest makes the story terms too, as `analyze` does) and/or "
+                         "copies (`analyze --no-stories`: read, clean, fingerprint, candidates only)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--skip-peers", action="store_true")
     args = ap.parse_args(argv)
@@ -268,15 +280,21 @@ def main(argv: list[str] | None = None) -> int:
             rows[key] = {"system": lab, "seconds": secs, "articles_per_s": n / secs, **truth.score(pairs)}
             print(f"  {secs:.1f}s", file=sys.stderr, flush=True)
     cd_paths = shards(path)
+    modes = [m for m in args.modes.split(",") if m]
     for w in [int(x) for x in args.workers.split(",") if x]:
-        print(f"running copydesk candidates, workers={w} ...", file=sys.stderr, flush=True)
-        r = run_copydesk_candidates(cd_paths, w)
-        if r["added"] != n:
-            raise SystemExit(f"copydesk stored {r['added']} of {n} articles")
-        pairs = r.pop("pairs")
-        rows[f"copydesk_w{w}"] = {"system": f"copydesk ingest + find_candidates (workers={w})",
-                                  "articles_per_s": n / r["seconds"], **r, **truth.score(pairs)}
-        print(f"  ingest {r['ingest_s']:.1f}s + candidates {r['candidates_s']:.1f}s", file=sys.stderr, flush=True)
+        for mode in modes:
+            copies = mode == "copies"
+            key, what = (f"copydesk_copies_w{w}", "copydesk --no-stories: ingest + find_candidates") if copies \
+                else (f"copydesk_w{w}", "copydesk ingest (with story terms) + find_candidates")
+            print(f"running {key} ...", file=sys.stderr, flush=True)
+            r = run_copydesk_candidates(cd_paths, w, copies_only=copies)
+            if r["added"] != n:
+                raise SystemExit(f"copydesk stored {r['added']} of {n} articles")
+            pairs = r.pop("pairs")
+            rows[key] = {"system": f"{what} (workers={w})", "articles_per_s": n / r["seconds"], **r,
+                         **truth.score(pairs)}
+            print(f"  ingest {r['ingest_s']:.1f}s + candidates {r['candidates_s']:.1f}s", file=sys.stderr,
+                  flush=True)
     full = None
     if args.full:
         print("running copydesk.analyze (default settings) ...", file=sys.stderr, flush=True)

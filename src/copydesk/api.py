@@ -53,7 +53,7 @@ def ingest(
     ctx = Context(settings=settings, store=store, stats=stats, progress=progress, run_id=run_id)
     reader = ReadStep(list(paths), stdin=stdin)
     pipeline = Pipeline([reader, ExtractStep(), SegmentStep(settings.extract.min_body_chars),
-                         FingerprintStep(settings.reuse), WriteStep()])
+                         FingerprintStep(settings.reuse, terms=settings.stories.enabled), WriteStep()])
     engine = LocalEngine(workers=workers)
     errors = 0
     for item in pipeline.run([], ctx, engine=engine):
@@ -85,7 +85,8 @@ def _release_memory() -> None:
 def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Settings | None = None,
            progress: Progress = _no_progress, embedder: object | None = None) -> None:
     """Find reuse between articles (only pairs involving new or changed articles are
-    computed), then recompute relations and stories over everything in the store."""
+    computed), then recompute relations and stories over everything in the store (the
+    stories only with ``stories.enabled``)."""
     settings = settings or load_settings()
     stats = stats if stats is not None else RunStats()
     engine = ReuseEngine(settings.reuse, stats=stats, progress=progress, embedder=embedder)
@@ -97,6 +98,10 @@ def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Setti
     _release_memory()
     with _stage(stats, "relate"):
         relations = stored_relations(store)  # (without passages and changes, which the stories do not read)
+    stats.counts["relations"] = len(relations)
+    if not settings.stories.enabled:  # copies only: the stored stories stay as the last run made them
+        stats.counts["stories_skipped"] = 1
+        return
     timings: dict[str, float] = {}
     stories, changes = build_stories(store, relations, settings, progress=progress, embedder=embedder,
                                      timings=timings)
@@ -108,7 +113,6 @@ def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Setti
             run_id = store.start_run("relate", [])
             store.add_story_changes(changes, run_id)
             store.finish_run(run_id, {"story_changes": len(changes)})
-    stats.counts["relations"] = len(relations)
     stats.counts["stories"] = len(stories)
     stats.counts["story_changes"] = len(changes)
 

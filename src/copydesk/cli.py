@@ -128,11 +128,14 @@ def cli(debug: bool) -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any input record could not be used.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary (errors still go to stderr).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print seconds per pipeline stage.")
+@click.option("--no-stories", is_flag=True,
+              help="Copies only (a deduplication run): skip the story terms and the stories stage "
+                   "(stories.enabled = false); stories already stored are left as they were.")
 @workers_option
 @config_option
 @handle_errors
 def analyze(paths: tuple[str, ...], db: str, out: str | None, as_json: bool, strict: bool, quiet: bool,
-            verbose: bool, workers: int, config_path: str | None) -> None:
+            verbose: bool, no_stories: bool, workers: int, config_path: str | None) -> None:
     """Ingest PATHS and run the whole pipeline, printing what was found.
 
     PATHS are files or directories (read recursively): .txt, .html/.htm, .json
@@ -141,6 +144,8 @@ def analyze(paths: tuple[str, ...], db: str, out: str | None, as_json: bool, str
     for articles already stored; an interrupted run resumes where it stopped.
     """
     settings = load_settings(config_path)
+    if no_stories:
+        settings = settings.with_overrides({"stories": {"enabled": False}}, origin="--no-stories")
     show_progress = not quiet and not as_json and sys.stderr.isatty()
     with _Progress(show_progress) as progress:
         report = api.analyze(list(paths), db=db, settings=settings, stdin=sys.stdin, workers=workers,
@@ -193,19 +198,11 @@ def _print_summary(report: Any, summary: dict[str, Any], *, db: str, out: str | 
                       f"{r.share:.0%} taken, direction {r.direction_confidence:.0%} sure{flags}")
         if len(others) > 30:
             con.print(f"    ... and {len(others) - 30} more (see the report)")
-    con.print(f"  stories: {summary['stories']} ({summary['multi_article_stories']} with more than one article)")
-    multi = sorted((s for s in report.stories if len(s.articles) > 1), key=lambda s: (-len(s.articles), s.id))
-    for s in multi[:10]:
-        disputed = sum(len(f.disagreements) for f in s.facts)
-        confirmed = sum(1 for f in s.facts if f.independent_sources > 1)
-        con.print(f"    {s.id} [bold]{escape(s.title or '(untitled)')}[/]: {len(s.articles)} articles, "
-                  f"{len(s.originals)} independent"
-                  + (f", {confirmed} fact(s) confirmed independently" if confirmed else "")
-                  + (f", {disputed} disagreement(s)" if disputed else ""))
-        if s.entities:
-            con.print("      entities: " + escape(", ".join(e.name for e in s.entities[:6])))
-    if len(multi) > 10:
-        con.print(f"    ... and {len(multi) - 10} more (copydesk stories)")
+    if c.get("stories_skipped"):
+        con.print("  stories: not made in this run (--no-stories / stories.enabled = false)"
+                  + (f"; {summary['stories']} stored by earlier runs, not updated" if summary["stories"] else ""))
+    else:
+        _print_stories(report, summary)
     errors = report.errors
     con.print(f"  errors: {len(errors)}" + (" (inputs that could not be used; the rest was read)" if errors else ""))
     for e in errors[:20]:
@@ -220,6 +217,25 @@ def _print_summary(report: Any, summary: dict[str, Any], *, db: str, out: str | 
         con.print(table)
     if out:
         con.print(f"  report: {out}")
+
+
+def _print_stories(report: Any, summary: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    con = _console()
+    con.print(f"  stories: {summary['stories']} ({summary['multi_article_stories']} with more than one article)")
+    multi = sorted((s for s in report.stories if len(s.articles) > 1), key=lambda s: (-len(s.articles), s.id))
+    for s in multi[:10]:
+        disputed = sum(len(f.disagreements) for f in s.facts)
+        confirmed = sum(1 for f in s.facts if f.independent_sources > 1)
+        con.print(f"    {s.id} [bold]{escape(s.title or '(untitled)')}[/]: {len(s.articles)} articles, "
+                  f"{len(s.originals)} independent"
+                  + (f", {confirmed} fact(s) confirmed independently" if confirmed else "")
+                  + (f", {disputed} disagreement(s)" if disputed else ""))
+        if s.entities:
+            con.print("      entities: " + escape(", ".join(e.name for e in s.entities[:6])))
+    if len(multi) > 10:
+        con.print(f"    ... and {len(multi) - 10} more (copydesk stories)")
 
 
 @cli.command()

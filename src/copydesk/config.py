@@ -36,6 +36,7 @@ class ReuseSettings:
 
 @dataclass(frozen=True, slots=True)
 class StoriesSettings:
+    enabled: bool = True
     threshold: float = 0.15
     split_threshold: float = 0.15
     neighbourhood: int = 3

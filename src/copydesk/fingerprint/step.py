@@ -29,10 +29,11 @@ class FingerprintStep:
     name = "fingerprint"
     batch = 64  # articles fingerprinted together: numpy and rensa calls are made per batch
 
-    def __init__(self, settings: ReuseSettings):
+    def __init__(self, settings: ReuseSettings, *, terms: bool = True):
         from ..relate.engine import fingerprint_params
 
         self.params = fingerprint_params(settings)
+        self.terms = terms  # False: no story terms (a copies-only run; the stories stage makes them if ever run)
 
     def apply(self, item: Any) -> Any:
         return self.apply_many([item])[0]
@@ -53,7 +54,7 @@ class FingerprintStep:
             if len(articles) == 1:
                 return list(items)  # left to the reuse engine, which fingerprints what has no row
             return [self.apply(i) for i in items]
-        terms = iter(_terms(articles))
+        terms = iter(_terms(articles) if self.terms else [None] * len(articles))
         return [Fingerprinted(i, next(rows), next(terms)) if isinstance(i, Article) else i for i in items]
 
     def run(self, items: Iterable[Any], ctx: Context) -> Iterator[Any]:

@@ -211,6 +211,13 @@ class SQLiteStore:
                     put = [r for r in fingerprints if have.get(r[0]) != (r[1], r[2])]
                     self._drop_pairs([r[0] for r in put if r[0] in have])
                     self._insert_fingerprints(put)
+                # an updated article written without terms (a copies-only run, or terms that could not be
+                # made) must not keep its old text's: the stories stage makes what is missing
+                with_terms = {r[0] for r in story_terms}
+                stale = [a.id for a in articles if a.id in old_seq and a.id not in with_terms]
+                for i in range(0, len(stale), 500):
+                    chunk = stale[i:i + 500]
+                    self.db.execute(f"DELETE FROM story_terms WHERE article IN ({','.join('?' * len(chunk))})", chunk)
                 if story_terms:
                     self.db.executemany("INSERT OR REPLACE INTO story_terms VALUES (?, ?, ?)", story_terms)
         except sqlite3.DatabaseError as exc:
