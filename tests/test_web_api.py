@@ -417,3 +417,24 @@ def test_story_page_says_how_to_enrich_a_story_analyze_left_bare(tmp_path: Path)
         api.enrich(store, story_ids=[big.id])
     page = TestClient(create_app(db)).get(f"/stories/{big.id}")
     assert "not made yet" not in page.text and "entity-name" in page.text
+
+
+def test_home_page_of_a_copies_only_database_lists_its_relations(tmp_path: Path):
+    """`analyze --no-stories` makes no stories: the home page says so and lists the relations, each
+    linking to both articles and to their comparison; a database with stories does not show it."""
+    db = tmp_path / "copies.db"
+    copydesk.analyze([REPO / "examples" / "demo"], db=db,
+                     settings=copydesk.load_settings().with_overrides({"stories": {"enabled": False}}))
+    web = TestClient(create_app(db))
+    html = web.get("/").text
+    assert 'id="copies-only"' in html and "--no-stories" in html
+    rels = web.get("/api/relations").json()["items"]
+    assert len(rels) == 4
+    for r in rels:
+        href = views.compare_href(r["original"], r["derived"])
+        assert href in html and web.get(href).status_code == 200
+        assert views.article_href(r["derived"]) in html
+
+
+def test_home_page_with_stories_has_no_copies_only_list(client: TestClient):
+    assert 'id="copies-only"' not in client.get("/").text

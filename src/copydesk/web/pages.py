@@ -35,8 +35,12 @@ def index(request: Request, q: str = Query("", max_length=200), sort: Sort = "re
           offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
     web = _web(request)
     total, items, totals = web.index.query(web.store, q=q, sort=sort, limit=PAGE, offset=offset)
+    copies = None
+    if not totals["stories"]:  # a copies-only database (analyze --no-stories): its relations instead
+        n_rel, rels = web.store.relations_page(limit=PAGE, offset=0)
+        copies = {"total": n_rel, "relations": rels}
     return web.render("index.html", stories=items, totals=totals, q=q, sort=sort, sorts=views.SORTS,
-                      pages=_pages(request, total, offset, PAGE))
+                      pages=_pages(request, total, offset, PAGE), copies=copies)
 
 
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse)
