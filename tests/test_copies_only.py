@@ -78,3 +78,7 @@ def test_cli_no_stories_says_what_it_skipped(tmp_path: Path):
     res = CliRunner().invoke(cli, ["analyze", str(DEMO), "--db", str(db), "--no-stories", "--json"])
     out = json.loads(res.output)
     assert out["stories"] == 0 and out["counts"]["stories_skipped"] == 1 and out["relations"] > 0
+    res = CliRunner().invoke(cli, ["stories", "--db", str(db)])
+    assert res.exit_code == 0 and "No stories" in res.output and "--no-stories" in res.output
+    res = CliRunner().invoke(cli, ["stories", "--db", str(db), "--json"])
+    assert json.loads(res.output) == []

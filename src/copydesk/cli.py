@@ -392,8 +392,15 @@ def stories(db: str, as_json: bool, sort: str, limit: int | None) -> None:
 
     with _open_existing(db) as store:
         rows = story_summaries(store, sort=sort)[:limit]
+        articles = store.count_articles() if not rows else 0
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=1))
+        return
+    if not rows:
+        click.echo(f"No stories in {db}" + (
+            f": its {articles} article(s) were analysed with --no-stories (stories.enabled = false), or not "
+            f"related yet. Run `copydesk analyze` on them without it to make the stories."
+            if articles else ": it holds no article yet."))
         return
     from rich.table import Table
 
