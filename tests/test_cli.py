@@ -89,3 +89,17 @@ def test_config_errors_are_friendly(tmp_path: Path):
     res = CliRunner().invoke(cli, ["analyze", str(DEMO), "--db", str(tmp_path / "x.db"), "--config", str(bad)])
     assert res.exit_code == 1
     assert "unknown key ingest.batch_sise" in res.output and "Traceback" not in res.output
+
+
+def test_workers_option_takes_a_number_or_auto(tmp_path):
+    from copydesk.cli import MAX_AUTO_WORKERS, auto_workers
+
+    assert 1 <= auto_workers() <= MAX_AUTO_WORKERS
+    runner = CliRunner()
+    demo = str(Path(__file__).resolve().parent.parent / "examples" / "demo")
+    res = runner.invoke(cli, ["ingest", demo, "--db", str(tmp_path / "a.db"), "--workers", "auto", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["added"] == 8
+    for bad, says in (("0", "not between 1 and 64"), ("many", "neither a number nor 'auto'")):
+        res = runner.invoke(cli, ["ingest", demo, "--db", str(tmp_path / "b.db"), "--workers", bad])
+        assert res.exit_code == 2 and says in res.output, res.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -59,9 +60,41 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="SQLite database file (created if missing) or sqlite:/// URL.")(fn)
 
 
+MAX_AUTO_WORKERS = 8
+
+
+def auto_workers() -> int:
+    """One worker per CPU this process may run on, at most MAX_AUTO_WORKERS (the main process
+    reads and writes the store; beyond that many workers it is the bottleneck)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(MAX_AUTO_WORKERS, cpus))
+
+
+class _Workers(click.ParamType):
+    name = "N|auto"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int):
+            return value
+        if str(value).strip().lower() == "auto":
+            return auto_workers()
+        try:
+            n = int(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither a number nor 'auto'", param, ctx)
+        if not 1 <= n <= 64:
+            self.fail(f"{n} is not between 1 and 64", param, ctx)
+        return n
+
+
 def workers_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-                        help="Processes for extraction, cleaning and fingerprinting.")(fn)
+    return click.option("--workers", type=_Workers(), default="auto", show_default=True,
+                        help="Processes for extraction, cleaning and fingerprinting: a number (1-64), or auto, "
+                             f"one per CPU this process may use (at most {MAX_AUTO_WORKERS}; here "
+                             f"{auto_workers()}).")(fn)
 
 
 def config_option(fn: Callable[..., Any]) -> Callable[..., Any]:
