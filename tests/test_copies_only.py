@@ -55,14 +55,14 @@ def test_an_article_updated_without_terms_loses_its_old_ones(tmp_path: Path):
         before = store.story_terms(TERMS_VERSION)
     target = src / "riverside-gazette-original.txt"
     stem = target.stem
-    assert any(k.startswith(stem) or k == stem for k in before), sorted(before)
+    assert any(k.startswith(stem) for k in before), sorted(before)
     target.write_text(target.read_text(encoding="utf-8") + "\n\nA closing paragraph added by an update, "
                       "about the council's new budget for the harbour bridge.\n", encoding="utf-8")
     copydesk.analyze([src], db=db, settings=COPIES_ONLY)
     with open_store(db) as store:
         after = store.story_terms(TERMS_VERSION)
         updated = [k for k in before if k not in after]
-        assert updated and all(k.startswith(stem) or k == stem for k in updated)
+        assert updated and all(k.startswith(stem) for k in updated)
         # the next run with stories makes them again, from the new text
     copydesk.analyze([src], db=db)
     with open_store(db) as store:

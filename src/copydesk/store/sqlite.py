@@ -338,9 +338,13 @@ class SQLiteStore:
     def related_pairs(self) -> list[dict]:
         return list(self.iter_related_pairs())
 
-    def iter_related_pairs(self) -> Iterator[dict]:
-        """The decided pairs that are reuse, one at a time (a large store's do not fit in memory whole)."""
-        for (d,) in self.db.execute("SELECT data FROM pairs WHERE related = 1 ORDER BY a, b"):
+    def iter_related_pairs(self, *, without: Iterable[str] = ()) -> Iterator[dict]:
+        """The decided pairs that are reuse, one at a time (a large store's do not fit in memory
+        whole). ``without``: dotted paths of fields left out ("ab.passages"), dropped by SQLite
+        before the JSON reaches Python (at 100k articles 1.0 s against 2.8 s decoding them)."""
+        paths = [f"$.{p}" for p in without]
+        data = f"json_remove(data, {', '.join('?' * len(paths))})" if paths else "data"
+        for (d,) in self.db.execute(f"SELECT {data} FROM pairs WHERE related = 1 ORDER BY a, b", paths):
             yield json.loads(d)
 
     def replace_relations(self, relations: Iterable[Relation]) -> None:
