@@ -141,6 +141,39 @@ def test_an_exact_copy_without_a_date_is_taken_for_the_copy_of_the_dated_one(tmp
     assert date_prior(None, "2024-05-01")[0] == -1 and date_prior("not a date", None) == (0, "")
 
 
+def test_a_labelled_headline_marks_the_copy(tmp_path: Path):
+    """Two identical bodies, no dates: the one whose headline is the other's with a label put
+    before it (or a note after it) is taken for the copy, whichever was ingested first, and the
+    evidence names the label. An outlet's own branding (" | Outlet") and labels an outlet puts on
+    its own piece ("EXCLUSIVE:") make no clue; nor does a plausible date lose to a label alone."""
+    from copydesk.relate.direction import headline_additions
+
+    base = (DEMO / "riverside-gazette-original.txt").read_text(encoding="utf-8").split("\n\n")
+    body = "\n\n".join(p for p in base if len(p) > 120 and "\n" not in p)
+    head = "Flood waters reach the old mill district"
+    for first, second in (("labelled", "plain"), ("plain", "labelled")):
+        titles = {"labelled": f"Report: {head.upper()} (updated)", "plain": head}
+        _write(tmp_path / f"{first}.jsonl", [{"id": k, "text": body, "title": titles[k]} for k in (first, second)])
+        report = copydesk.analyze([tmp_path / f"{first}.jsonl"], db=tmp_path / f"{first}.db")
+        (rel,) = report.relations
+        assert (rel.original, rel.derived) == ("plain", "labelled"), rel.evidence
+        assert rel.direction_confidence > 0.5
+        assert "labelled's headline is plain's with 'Report:' and '(updated)' added" in rel.evidence
+    assert headline_additions(head, f"UPDATE 2: {head}") == ["UPDATE 2:"]
+    assert headline_additions(head, f"{head} | The Daily Ledger") == []        # branding
+    assert headline_additions(f"{head} - Ledger News", head) == []
+    assert headline_additions(head, f"EXCLUSIVE: {head}") == []               # an outlet's own label
+    assert headline_additions(head, f"Opinion: {head}") == []
+    assert headline_additions(head, f"Report: {head} tonight") == []          # other words changed
+    assert headline_additions("Flood news", "UPDATE: Flood news") == []       # too short to tell
+    assert headline_additions(None, head) == [] and headline_additions(head, head) == []
+    _write(tmp_path / "dated.jsonl", [
+        {"id": "plain", "text": body, "title": head, "published": "2024-05-03T09:00:00Z"},
+        {"id": "labelled", "text": body, "title": f"UPDATE: {head}", "published": "2024-05-01T09:00:00Z"}])
+    (rel,) = copydesk.analyze([tmp_path / "dated.jsonl"], db=tmp_path / "dated.db").relations
+    assert rel.original == "labelled"  # the date (1.2) outweighs the label (1.0) when nothing else speaks
+
+
 def test_relations_are_made_from_the_stored_pairs_in_two_passes(tmp_path: Path):
     """``stored_relations`` (what a run does: decide from the pairs without their passages and
     changes, then make and write each relation) writes exactly what ``relations_from_pairs``

@@ -8,12 +8,16 @@ Each clue adds to a score for "A is the original" (positive) or "B is"
 - Americanised spelling of the same words: content farms respell;
 - dropped hedges ("denies direct involvement" -> "denies involvement");
 - the ending one side cut: the original holds the passage the copy dropped;
-- containment: a text that lies almost wholly inside a longer one is the copy.
+- containment: a text that lies almost wholly inside a longer one is the copy;
+- a labelled headline: one side's headline is the other's with a label put before it
+  ("UPDATE:", "Explained:") or a note after it ("(updated)"): copies and later versions
+  label a headline, originals seldom lose such a label.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from ..dates import earlier, to_instant
@@ -32,6 +36,11 @@ W_CUT_END = 0.3
 W_INTRO = 1.3
 W_CONTAINED = 0.3
 W_CONTEXT = 2.5      # at a difference in context fit of 0.4 or more
+# A labelled headline is inserted material, like an intro, but a label is also how a
+# newsroom marks its own later version; below the date's weight, so that it alone never
+# overrides a plausible date. (On bench/reuse_corpus.py it is right whenever it fires,
+# by construction of the generator, so the corpus cannot set this weight.)
+W_HEADLINE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +50,51 @@ class Direction:
     evidence: tuple[str, ...]
     score: float = 0.0                                   # > 0: A is the original
     weighted: tuple[tuple[float, str], ...] = ()         # each clue with its signed weight
+
+
+#: a trailing " | Outlet" / " - Site News" segment: an outlet's own branding, left out of the comparison
+_BRANDING = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+[^|–—·•]{1,60}$")
+#: a leading label: "UPDATE:", "What we know:" (at most four words)
+_LABEL = re.compile(r"^\s*(?P<label>[^:]{1,40}?)\s*:\s+(?P<rest>\S.*)$", re.S)
+#: a trailing note in brackets: "(updated)", "(video)" (at most three words)
+_NOTE = re.compile(r"^(?P<rest>.*\S)\s*\((?P<note>[^()]{1,30})\)\s*$", re.S)
+_WORD = re.compile(r"\w+")
+#: labels an outlet puts on its own piece (a copy may drop them): no clue either way
+_OWN_LABELS = frozenset("analysis opinion exclusive comment commentary editorial interview review column op ed "
+                        "breaking live".split())
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def headline_additions(short: str | None, long: str | None) -> list[str]:
+    """The labels ``long`` adds to ``short`` when it is the same headline (same words, any case)
+    with labels before it ("UPDATE:", "Explained:") and/or notes after it ("(updated)");
+    else []. A trailing branding segment (" | Outlet", " - Site News") of either is left out
+    first: an outlet brands its own pages, so a site name tells nothing about who copied.
+    Labels an outlet puts on its own piece ("Exclusive:", "Analysis:", "BREAKING:"), which a
+    copy may as well drop, make no clue: [] then too."""
+    if not short or not long:
+        return []
+    target = _words(_BRANDING.sub("", short))
+    if len(target) < 4:  # "Video", "Live updates": too short to be one story's headline
+        return []
+    text, added = _BRANDING.sub("", long), []
+    for _ in range(4):
+        if _words(text) == target:
+            break
+        if (m := _LABEL.match(text)) and 0 < len(_words(m["label"])) <= 4:
+            added.append(m["label"] + ":")
+            text = m["rest"]
+        elif (m := _NOTE.match(text)) and 0 < len(_words(m["note"])) <= 3:
+            added.append("(" + m["note"] + ")")
+            text = m["rest"]
+        else:
+            return []
+    if _words(text) != target or any(w in _OWN_LABELS for x in added for w in _words(x)):
+        return []
+    return added
 
 
 def date_prior(a: str | None, b: str | None) -> tuple[int, str]:
@@ -146,6 +200,12 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
     elif stats.share_a >= 0.8 and stats.share_b <= stats.share_a - 0.25:
         evidence.append((-W_CONTAINED, f"{a.id} lies almost wholly inside {b.id} ({stats.share_a:.0%} of it), "
                                        f"not the other way round ({stats.share_b:.0%})"))
+
+    for copy, orig, sign in ((b, a, 1.0), (a, b, -1.0)):
+        if added := headline_additions(orig.title, copy.title):
+            evidence.append((sign * W_HEADLINE, f"{copy.id}'s headline is {orig.id}'s with "
+                                                f"{' and '.join(repr(x) for x in added)} added"))
+            break
 
     sign, why = date_prior(a.published, b.published)
     return resolve(evidence, dated_first=sign, tie_reason=why)
