@@ -20,7 +20,7 @@ from .relate.engine import ReuseEngine, stored_relations
 from .report import Report
 from .segment.step import SegmentStep
 from .store import SQLiteStore, open_store
-from .store.step import WriteStep
+from .store.step import EncodeStep, WriteStep
 from .stories import build_stories
 
 
@@ -53,7 +53,8 @@ def ingest(
     ctx = Context(settings=settings, store=store, stats=stats, progress=progress, run_id=run_id)
     reader = ReadStep(list(paths), stdin=stdin)
     pipeline = Pipeline([reader, ExtractStep(), SegmentStep(settings.extract.min_body_chars),
-                         FingerprintStep(settings.reuse, terms=settings.stories.enabled), WriteStep()])
+                         FingerprintStep(settings.reuse, terms=settings.stories.enabled), EncodeStep(store.encode_article),
+                         WriteStep()])
     engine = LocalEngine(workers=workers)
     errors = 0
     for item in pipeline.run([], ctx, engine=engine):

@@ -15,9 +15,24 @@ Span = tuple[int, int]
 
 
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+@cache
+def _public_fields(cls: type) -> tuple[str, ...] | None:
+    """The fields ``to_dict`` shows of a dataclass type (None for any other type)."""
+    if not is_dataclass(cls):
+        return None
+    return tuple(f.name for f in fields(cls) if not f.name.startswith("_"))
+
+
 def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value) if not f.name.startswith("_")}
+    cls = type(value)
+    if cls in _SCALARS:
+        return value
+    names = _public_fields(cls)
+    if names is not None:
+        return {n: _plain(getattr(value, n)) for n in names}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, Mapping):

@@ -41,7 +41,13 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _no_surrogates(value: Any) -> Any:
-    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+    if not isinstance(value, str) or value.isascii():
+        return value
+    try:
+        value.encode("utf-8")  # in C, ~8x faster than the regex scan on text that has none (nearly all)
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", value)
+    return value
 
 
 def make_record(

@@ -3,7 +3,7 @@ SQLiteStore (sqlite.py) is the embedded default; another backend implements the 
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ..model import Article, ErrorRecord, Relation, Story
 
@@ -13,7 +13,10 @@ class Store(Protocol):
 
     # articles and errors
     def known_hashes(self, ids: Iterable[str]) -> dict[str, str]: ...
-    def write_batch(self, articles: list[Article], errors: list[ErrorRecord], clear_inputs: list[str],
+    # ``encode_article`` (a plain function, run in the ingest's workers) makes what ``write_batch``
+    # writes of an article; ``write_batch`` takes Articles or what it made of them
+    encode_article: Callable[[Article], Any]
+    def write_batch(self, articles: list[Any], errors: list[ErrorRecord], clear_inputs: list[str],
                     run: int | None = None,
                     fingerprints: list[tuple[str, str, str, bytes, bytes, bytes, bytes]] = (),
                     story_terms: list[tuple[str, str, bytes]] = ()) -> tuple[int, int]: ...

@@ -10,7 +10,7 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..errors import NotFoundError, SchemaError, SchemaOutdatedError, StoreError
 from ..model import (
@@ -110,8 +110,39 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+class ArticleRow(NamedTuple):
+    """An article as the articles table holds it, all but its sequence number and time of
+    writing (the store's to give): made by ``encode_article``, which the ingest runs in its
+    worker processes, so that the one process that writes only writes."""
+
+    id: str
+    raw_hash: str
+    body_hash: str
+    source: str | None
+    url: str | None
+    title: str | None
+    published: str | None
+    byline: str | None
+    text: str
+    removed: str
+    embeds: str
+    paragraphs: str
+    sentences: str
+    input: str
+    record: str | None
+
+
+def encode_article(a: Article) -> ArticleRow:
+    return ArticleRow(a.id, a.raw_hash, a.body_hash, a.source, a.url, a.title, a.published, a.byline, a.text,
+                      _dumps([r.to_dict() for r in a.removed]), _dumps([e.to_dict() for e in a.embeds]),
+                      _dumps(a.paragraphs), _dumps(a.sentences), a.input, a.record)
+
+
 class SQLiteStore:
     """A copydesk database in one SQLite file (``:memory:`` works too)."""
+
+    #: Article -> the row ``write_batch`` writes of it (a plain function: the ingest workers call it)
+    encode_article = staticmethod(encode_article)
 
     def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path = str(path)
@@ -166,7 +197,7 @@ class SQLiteStore:
             out.update(self.db.execute(q, chunk).fetchall())
         return out
 
-    def write_batch(self, articles: list[Article], errors: list[ErrorRecord],
+    def write_batch(self, articles: list[Article | ArticleRow], errors: list[ErrorRecord],
                     clear_inputs: list[str], run: int | None = None,
                     fingerprints: list[tuple[str, str, str, bytes, bytes, bytes, bytes]] = (),
                     story_terms: list[tuple[str, str, bytes]] = ()) -> tuple[int, int]:
@@ -176,7 +207,9 @@ class SQLiteStore:
 
         ``fingerprints``: rows as ``put_fingerprints`` takes them, made at ingest. A row
         equal in body hash and parameters to the stored one is left alone; any other
-        replaces it, is marked fresh, and the pairs of its article are dropped."""
+        replaces it, is marked fresh, and the pairs of its article are dropped.
+
+        ``articles``: Articles, or their rows as ``encode_article`` makes them."""
         now = time.time()
         added = updated = 0
         try:
@@ -187,6 +220,7 @@ class SQLiteStore:
                 old_seq = dict(self._select_in("SELECT id, seq FROM articles WHERE id IN ({})", [a.id for a in articles]))
                 rows = []
                 for a in articles:
+                    row = a if isinstance(a, ArticleRow) else encode_article(a)
                     row_seq = old_seq.get(a.id)
                     if row_seq is not None:
                         updated += 1
@@ -194,10 +228,7 @@ class SQLiteStore:
                         added += 1
                         seq += 1
                         row_seq = seq
-                    rows.append(
-                        (a.id, row_seq, a.raw_hash, a.body_hash, a.source, a.url, a.title, a.published, a.byline,
-                         a.text, _dumps([r.to_dict() for r in a.removed]), _dumps([e.to_dict() for e in a.embeds]),
-                         _dumps(a.paragraphs), _dumps(a.sentences), a.input, a.record, now))
+                    rows.append((row[0], row_seq, *row[1:], now))
                 self.db.executemany(
                     f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLS}) VALUES ({','.join('?' * 17)})", rows)
                 self.db.executemany(
