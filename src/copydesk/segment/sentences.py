@@ -18,6 +18,22 @@ ABBREVIATIONS = frozenset(
     corp bros dept univ approx est fig al ave blvd rd u.s u.k u.n e.g i.e a.m p.m""".split()
 )
 _BOUNDARY = re.compile(r"""[.!?…]+["”’')\]]*(?=\s+["“‘'(\[]?[A-Z0-9À-Ý])""")
+# The same boundaries, found as two patterns: a run of end punctuation opening with a full stop,
+# and one opening with "!", "?" or "…" (each checks, once it has its first character, that no
+# end punctuation comes before it, so every run is found once, from its first character, as
+# ``_BOUNDARY`` finds it). A pattern that opens with a literal is scanned for it several times
+# faster than one that opens with a character class, and most paragraphs have no "!", "?" or "…".
+_FULL_STOP = re.compile(r"""\.(?<![.!?…]\.)[.!?…]*["”’')\]]*(?=\s+["“‘'(\[]?[A-Z0-9À-Ý])""")
+_OTHER_END = re.compile(r"""[!?…](?<![.!?…][!?…])[.!?…]*["”’')\]]*(?=\s+["“‘'(\[]?[A-Z0-9À-Ý])""")
+
+
+def _boundaries(text: str) -> list[re.Match[str]]:
+    """``_BOUNDARY.finditer(text)``, in order, found faster."""
+    found = list(_FULL_STOP.finditer(text))
+    if "!" in text or "?" in text or "…" in text:
+        found.extend(_OTHER_END.finditer(text))
+        found.sort(key=re.Match.start)
+    return found
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Span]:
@@ -25,7 +41,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
     spans: list[Span] = []
     start = 0
     n = len(text)
-    for m in _BOUNDARY.finditer(text):
+    for m in _boundaries(text):
         end = m.end()
         at = m.start()
         if text[at] == ".":  # after an abbreviation or an initial a full stop ends no sentence
