@@ -174,6 +174,29 @@ def test_a_labelled_headline_marks_the_copy(tmp_path: Path):
     assert rel.original == "labelled"  # the date (1.2) outweighs the label (1.0) when nothing else speaks
 
 
+def test_a_copy_that_credits_the_original_outlet_is_the_copy(tmp_path: Path):
+    """A copy that names the original's outlet (a credit line, or a copyright line it copied
+    along) is the copy, even when it claims an earlier date; an outlet both texts name is what
+    the story is about, and no credit."""
+    from copydesk.relate.direction import credits
+
+    base = (DEMO / "riverside-gazette-original.txt").read_text(encoding="utf-8").split("\n\n")
+    body = "\n\n".join(p for p in base if len(p) > 120 and "\n" not in p)
+    _write(tmp_path / "credit.jsonl", [
+        {"id": "reposted", "source": "Metro Post", "published": "2024-05-01T09:00:00Z",
+         "text": body + "\n\nThis story was first published by Harbor City Times and is republished with permission."},
+        {"id": "first", "source": "Harbor City Times", "published": "2024-05-03T09:00:00Z", "text": body}])
+    (rel,) = copydesk.analyze([tmp_path / "credit.jsonl"], db=tmp_path / "credit.db").relations
+    assert (rel.original, rel.derived) == ("first", "reposted"), rel.evidence
+    assert any(e.startswith("reposted names the outlet of first (Harbor City Times") for e in rel.evidence)
+    with copydesk.open_store(tmp_path / "credit.db") as store:
+        first, reposted = store.article("first"), store.article("reposted")
+    assert credits(reposted, "Harbor City Times", first) and not credits(first, "Metro Post", reposted)
+    about = replace(first, text=first.text + " Harbor City Times reporters were there.")
+    assert not credits(replace(reposted, text=about.text), "Harbor City Times", about)  # both texts name it
+    assert credits(reposted, "Tim", first) is None  # names under four characters are never matched
+
+
 def test_relations_are_made_from_the_stored_pairs_in_two_passes(tmp_path: Path):
     """``stored_relations`` (what a run does: decide from the pairs without their passages and
     changes, then make and write each relation) writes exactly what ``relations_from_pairs``

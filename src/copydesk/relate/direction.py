@@ -9,6 +9,8 @@ Each clue adds to a score for "A is the original" (positive) or "B is"
 - dropped hedges ("denies direct involvement" -> "denies involvement");
 - the ending one side cut: the original holds the passage the copy dropped;
 - containment: a text that lies almost wholly inside a longer one is the copy;
+- a credit: one side names the other's outlet (in its text, byline, credit or boilerplate
+  lines: "first published by The Daily Ledger", a copied copyright line) and not the reverse;
 - a labelled headline: one side's headline is the other's with a label put before it
   ("UPDATE:", "Explained:") or a note after it ("(updated)"): copies and later versions
   label a headline, originals seldom lose such a label.
@@ -41,6 +43,9 @@ W_CONTEXT = 2.5      # at a difference in context fit of 0.4 or more
 # overrides a plausible date. (On bench/reuse_corpus.py it is right whenever it fires,
 # by construction of the generator, so the corpus cannot set this weight.)
 W_HEADLINE = 1.0
+# An outlet named in the other's text is an explicit credit (or its copied copyright line):
+# stronger than a date, which a copy may carry wrong.
+W_CREDIT = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,33 @@ def headline_additions(short: str | None, long: str | None) -> list[str]:
     if _words(text) != target or any(w in _OWN_LABELS for x in added for w in _words(x)):
         return []
     return added
+
+
+def _outlet_pattern(outlet: str | None) -> re.Pattern[str] | None:
+    if not outlet or len(outlet.strip()) < 4:
+        return None
+    return re.compile(r"(?<!\w)" + re.escape(outlet.strip()) + r"(?!\w)")
+
+
+def _cut(line: str, at: int) -> str:
+    start = max(0, at - 30)
+    return ("…" if start else "") + line[start:start + 80].strip() + ("…" if len(line) > start + 80 else "")
+
+
+def credits(article: Article, outlet: str | None, other: Article) -> str | None:
+    """Where ``article`` names ``outlet`` (whole words, case-sensitive, at least four characters)
+    as a credit: in its byline or its removed credit and boilerplate lines, or in its text when
+    ``other``'s text does not name it too (a name both texts share is what the story is about,
+    not who it came from). The line, cut to 80 characters; None when it does not."""
+    pattern = _outlet_pattern(outlet)
+    if pattern is None:
+        return None
+    for line in (article.byline or "", *(r.text for r in article.removed)):
+        if m := pattern.search(line):
+            return _cut(line, m.start())
+    if (m := pattern.search(article.text)) and not pattern.search(other.text):
+        return _cut(article.text, m.start())
+    return None
 
 
 def date_prior(a: str | None, b: str | None) -> tuple[int, str]:
@@ -200,6 +232,13 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
     elif stats.share_a >= 0.8 and stats.share_b <= stats.share_a - 0.25:
         evidence.append((-W_CONTAINED, f"{a.id} lies almost wholly inside {b.id} ({stats.share_a:.0%} of it), "
                                        f"not the other way round ({stats.share_b:.0%})"))
+
+    if a.source and b.source and a.source.strip() != b.source.strip():
+        a_in_b, b_in_a = credits(b, a.source, a), credits(a, b.source, b)
+        if bool(a_in_b) != bool(b_in_a):
+            copy, orig, line, sign = (b, a, a_in_b, 1.0) if a_in_b else (a, b, b_in_a, -1.0)
+            evidence.append((sign * W_CREDIT, f"{copy.id} names the outlet of {orig.id} ({orig.source}: "
+                                              f"\"{line}\"), and not the reverse"))
 
     for copy, orig, sign in ((b, a, 1.0), (a, b, -1.0)):
         if added := headline_additions(orig.title, copy.title):
