@@ -473,3 +473,22 @@ def test_similar_with_its_low_byte_prefilter_equals_the_plain_rule():
     plain = (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
     assert 0 < plain.sum() < n - 1
     assert np.array_equal(_Similar(shingle, words)(x, y), plain)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="Ab Jo Smith of the Paris . ’\nÉ", max_size=60), max_size=6))
+def test_names_counted_for_a_batch_equal_a_counter_per_text(batch):
+    """``stories.terms._names_many`` (all texts' names hashed and counted at once) gives each
+    text's names as a Counter of ``proper_names`` does: the same hashes, in order of first
+    mention, with the same counts."""
+    from collections import Counter
+
+    from copydesk.stories.features import proper_names
+    from copydesk.stories.terms import _name_hashes, _names_many
+
+    hashes, counts, cut = _names_many(batch)
+    assert len(cut) == len(batch) + 1
+    for i, text in enumerate(batch):
+        expected = Counter(proper_names(text))
+        assert hashes[cut[i]:cut[i + 1]].tolist() == _name_hashes(list(expected)).tolist()
+        assert counts[cut[i]:cut[i + 1]].tolist() == list(expected.values())

@@ -16,7 +16,6 @@ dozen of them collide, which moves no cosine noticeably (scikit-learn's
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
@@ -58,19 +57,34 @@ def _sklearn_stop_words() -> frozenset[str]:
         return frozenset(text.ENGLISH_STOP_WORDS)
 
 
-def _name_counts(counts: Counter) -> tuple[np.ndarray, np.ndarray]:
-    """The hashes of the names counted in ``counts``, and their counts."""
+def _name_hashes(names: list[str]) -> np.ndarray:
+    """xxh32 (seed 1) of each name, as uint32, through a cache: the names of the news repeat."""
     cache = _NAME_HASHES
     if len(cache) > 1_000_000:
         cache.clear()
     get = cache.get
-    hashes = [get(t) for t in counts]
+    hashes = [get(t) for t in names]
     if None in hashes:
-        for k, (t, h) in enumerate(zip(counts, hashes)):
+        for k, (t, h) in enumerate(zip(names, hashes)):
             if h is None:
                 hashes[k] = cache[t] = xxhash.xxh32_intdigest(t.encode("utf-8"), _NAME_SEED)
-    values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
-    return np.array(hashes, dtype=np.uint32), np.minimum(values, 65535).astype(np.uint16)
+    return np.array(hashes, dtype=np.uint32)
+
+
+def _names_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The names of all ``texts`` counted per text at once: hashes, counts and each text's start
+    in them (``cut``); each text's names in the order of their first mention, as
+    a ``Counter(proper_names(text))`` holds them."""
+    per_text = [proper_names(t) for t in texts]
+    sizes = np.fromiter(map(len, per_text), dtype=np.int64, count=len(per_text))
+    hashes = _name_hashes([n for names in per_text for n in names]).astype(np.uint64)
+    key = (np.repeat(np.arange(len(texts), dtype=np.uint64), sizes) << np.uint64(32)) | hashes
+    _, first, counts = np.unique(key, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")  # first mentions, text by text (key is in text order)
+    first, counts = first[order], counts[order]
+    owner = np.repeat(np.arange(len(texts)), sizes)[first]
+    cut = np.searchsorted(owner, np.arange(len(texts) + 1))
+    return hashes[first].astype(np.uint32), np.minimum(counts, 65535).astype(np.uint16), cut
 
 
 def story_terms(text: str) -> bytes:
@@ -102,10 +116,11 @@ def _blobs(texts: Sequence[str], owner: np.ndarray, hashes: np.ndarray) -> list[
     counts = np.minimum(np.diff(np.r_[first, len(term)]), 65535).astype(np.uint16)
     owner, term = owner[first], term[first]
     cut = np.searchsorted(owner, np.arange(len(texts) + 1))
+    names, name_counts, name_cut = _names_many(texts)
     out = []
-    for i, text in enumerate(texts):
+    for i in range(len(texts)):
         wh, wc = term[cut[i]:cut[i + 1]], counts[cut[i]:cut[i + 1]]
-        nh, nc = _name_counts(Counter(proper_names(text)))
+        nh, nc = names[name_cut[i]:name_cut[i + 1]], name_counts[name_cut[i]:name_cut[i + 1]]
         header = np.array([len(wh), len(nh)], dtype=_HEADER)
         out.append(header.tobytes() + wh.tobytes() + nh.tobytes() + wc.tobytes() + nc.tobytes())
     return out
