@@ -178,6 +178,7 @@ def test_a_copy_that_credits_the_original_outlet_is_the_copy(tmp_path: Path):
     """A copy that names the original's outlet (a credit line, or a copyright line it copied
     along) is the copy, even when it claims an earlier date; an outlet both texts name is what
     the story is about, and no credit."""
+    from copydesk.model import Removed
     from copydesk.relate.direction import credits
 
     base = (DEMO / "riverside-gazette-original.txt").read_text(encoding="utf-8").split("\n\n")
@@ -194,7 +195,9 @@ def test_a_copy_that_credits_the_original_outlet_is_the_copy(tmp_path: Path):
     assert credits(reposted, "Harbor City Times", first) and not credits(first, "Metro Post", reposted)
     about = replace(first, text=first.text + " Harbor City Times reporters were there.")
     assert not credits(replace(reposted, text=about.text), "Harbor City Times", about)  # both texts name it
-    assert credits(reposted, "Tim", first) is None  # names under four characters are never matched
+    assert credits(reposted, "Tim", first) is None  # short names are never matched, but an agency's capitals
+    wire = replace(reposted, removed=(*reposted.removed, Removed("credit", "(AP)")))
+    assert credits(wire, "AP", first) == "(AP)" and credits(reposted, "AP", first) is None
 
 
 def test_relations_are_made_from_the_stored_pairs_in_two_passes(tmp_path: Path):

@@ -103,9 +103,12 @@ def headline_additions(short: str | None, long: str | None) -> list[str]:
 
 
 def _outlet_pattern(outlet: str | None) -> re.Pattern[str] | None:
-    if not outlet or len(outlet.strip()) < 4:
+    """Whole words, case-sensitive; a name of at least four characters, or an agency's capitals
+    ("AP", "AFP", "dpa" is left out): shorter names match too much."""
+    name = (outlet or "").strip()
+    if len(name) < 4 and not (len(name) >= 2 and name.isupper()):
         return None
-    return re.compile(r"(?<!\w)" + re.escape(outlet.strip()) + r"(?!\w)")
+    return re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
 
 
 def _cut(line: str, at: int) -> str:
@@ -114,8 +117,7 @@ def _cut(line: str, at: int) -> str:
 
 
 def credits(article: Article, outlet: str | None, other: Article) -> str | None:
-    """Where ``article`` names ``outlet`` (whole words, case-sensitive, at least four characters)
-    as a credit: in its byline or its removed credit and boilerplate lines, or in its text when
+    """Where ``article`` names ``outlet`` (``_outlet_pattern``) as a credit: in its byline or its removed credit and boilerplate lines, or in its text when
     ``other``'s text does not name it too (a name both texts share is what the story is about,
     not who it came from). The line, cut to 80 characters; None when it does not."""
     pattern = _outlet_pattern(outlet)
