@@ -105,3 +105,36 @@ def test_no_ecbplus_body_paragraph_is_taken_for_boilerplate(shared):
                 if rule is not None:
                     wrong.append((rule.name, para))
     assert wrong == []
+
+
+def test_a_noisy_scraped_page_keeps_only_its_story():
+    """A plain-text scrape with the usual furniture (cookie banner, advert marker, related link,
+    photo caption, newsletter and follow prompts, copyright line, a news-tips line, share links,
+    "You might also like"): the body is the five story paragraphs, in order; the date line with
+    its time before the date gives the publication time; the writer's role is not an outlet."""
+    from pathlib import Path
+
+    from copydesk.extract import extract
+    from copydesk.ingest.records import make_record
+
+    content = (Path(__file__).parent / "data" / "noisy-scrape.txt").read_text(encoding="utf-8")
+    article = segment(extract(make_record("noisy", input="noisy-scrape.txt", record=None, fmt="text",
+                                          content=content)))
+    paragraphs = article.text.split("\n\n")
+    assert len(paragraphs) == 5, paragraphs
+    assert paragraphs[0].startswith("Flood waters reached the old mill district on Tuesday")
+    assert paragraphs[-1].startswith("The mayor is expected to declare a state of emergency")
+    assert article.title == "Flood waters reach the old mill district"
+    assert article.published == "2023-03-14T10:32:00-05:00"
+    assert article.source is None  # "Staff Writer" after the byline's comma is a role
+    kinds = {r.text.split()[0]: r.kind for r in article.removed}
+    assert kinds["Have"] == kinds["Click"] == kinds["You"] == kinds["Accept"] == "boilerplate"
+    assert kinds["Published"] == "dateline"
+
+
+def test_gmt_offsets_read_as_news_writes_them():
+    from copydesk.dates import normalize_date
+
+    assert normalize_date("11:25 GMT+02:00 09 Sep 2013") == "2013-09-09T11:25:00+02:00"
+    assert normalize_date("09 Sep 2013 11:25 UTC-5") == "2013-09-09T11:25:00-05:00"
+    assert normalize_date("26 September 2013, 10: 00 (GMT+05: 00)") == "26 September 2013, 10: 00 (GMT+05: 00)"

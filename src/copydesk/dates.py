@@ -28,6 +28,9 @@ _TZ_ABBREVIATIONS = {
 }
 
 
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-]\s*\d)")
+
+
 @lru_cache(maxsize=4096)
 def normalize_date(value: str | None) -> str | None:
     """An ISO 8601 form of ``value`` (``YYYY-MM-DD`` or a full timestamp), or the
@@ -48,15 +51,19 @@ def normalize_date(value: str | None) -> str | None:
 
     import warnings
 
+    # "GMT+02:00" in news means two hours ahead of UTC; dateutil reads "GMT+2" the POSIX way
+    # (two hours behind), so the offset is given bare
+    given, value = value, _GMT_OFFSET.sub(r"\1", value)
+
     try:
         default = datetime(1, 1, 1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             parsed = parser.parse(value, default=default, fuzzy=False, tzinfos=_TZ_ABBREVIATIONS)
     except (ValueError, OverflowError, parser.ParserError):
-        return value
+        return given
     if parsed.year == 1:
-        return value
+        return given
     has_time = bool(re.search(r"\d{1,2}[:.]\d{2}", value))
     return parsed.isoformat() if has_time else parsed.date().isoformat()
 

@@ -19,9 +19,14 @@ HEADER_WINDOW = 8  # header lines are looked for among the first paragraphs only
 _BULLET = r"[\s•·▪●*\-–]*"
 _NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|de|da|van|von|der|al|bin|and|&))*"
 BYLINE_RE = re.compile(rf"^{_BULLET}By\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[,|]\s*(?P<rest>.{{1,60}}))?$")
+#: a time put before the date ("10:32 AM EST, Tue March 14, 2023")
+_LEAD_TIME = r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}\b)?\s*,?\s*"
 DATE_PREFIX_RE = re.compile(
     rf"^{_BULLET}(?:date|published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?|first published(?:\s+on)?)\s*:?\s*"
-    rf"(?P<date>{DATE_RE})\s*(?:[|·•\-–]\s*)?", re.I)
+    rf"(?P<date>(?:{_LEAD_TIME})?{DATE_RE})\s*(?:[|·•\-–]\s*)?", re.I)
+#: what follows a byline's comma that is the writer's role, not the outlet ("By Jane Doe, Staff Writer")
+_ROLE = re.compile(r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|journalist|staff|"
+                   r"producer|analyst|bureau chief)s?\b", re.I)
 OUTLET_RE = re.compile(rf"^{_BULLET}(?P<name>[A-Z][\w&'’.\-]*(?:\s+[\w&'’.\-]+){{0,4}})$")
 
 
@@ -58,7 +63,7 @@ def extract_text(rec: RawRecord) -> Extracted:
     removed: list[Removed] = []
     body: list[str] = []
     title = meta.get("title")
-    saw_byline = False
+    byline_at = -2  # the paragraph of the byline: an outlet's name may follow it directly
     for i, p in enumerate(paras):
         if i >= HEADER_WINDOW or sum(len(b) >= 80 for b in body) >= 2:
             body.extend(paras[i:])
@@ -88,12 +93,13 @@ def extract_text(rec: RawRecord) -> Extracted:
         if bm:
             if not meta.get("byline"):
                 meta["byline"] = bm.group("name").strip()
-            if bm.group("rest") and not meta.get("source") and not is_date_line(bm.group("rest")):
-                meta["source"] = bm.group("rest").strip()
+            rest = bm.group("rest")
+            if rest and not meta.get("source") and not is_date_line(rest) and not _ROLE.search(rest):
+                meta["source"] = rest.strip()
             removed.append(Removed("byline", p))
-            saw_byline = True
+            byline_at = i
             continue
-        if saw_byline and removed and removed[-1].kind == "byline":
+        if i == byline_at + 1:
             om = OUTLET_RE.match(p)
             if om and len(p) <= 60 and not p.endswith("."):
                 if not meta.get("source"):

@@ -33,7 +33,9 @@ _AGENCIES = (r"(?:Getty Images|Reuters|AFP|AP(?: Photo)?|EPA(?:-EFE)?|Shuttersto
 RULES: tuple[Rule, ...] = (
     _r("read-more", "boilerplate",
        r"^(?:read more|read also|also read|more from|see also|related(?: articles| stories| coverage)?|recommended"
-       r"|most read|you may also like|don'?t miss|more on this story|continue reading|read the full story)\b\s*(?:[:\-–|»›]|$)", 300),
+       r"|most read|you (?:may|might) (?:also )?like|don'?t miss|more on this story|continue reading|read the full story"
+       r"|read next|what to read next|further reading|more stories|more news|top stories|trending(?: now| stories)?"
+       r"|editor'?s picks|recommended for you)\b\s*(?:[:\-–|»›]|$)", 300),
     _r("cookies", "boilerplate",
        r"\b(?:we|this (?:web)?site|our (?:web)?site|(?:web)?site)\s+(?:uses?|is using)\s+cookies"
        r"|\bcookie (?:policy|settings|preferences|consent|notice|banner)|\b(?:accept|reject|manage|allow)(?: all)? cookies"
@@ -77,6 +79,13 @@ RULES: tuple[Rule, ...] = (
        r"|make a (?:donation|contribution) (?:today|now))\b", 600,
        ("readers like you", "support", "donat", "become a", "contribution")),
     _r("share-bar", "boilerplate", rf"^(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{1,12}}$", 200),
+    # "Click to share on Twitter (Opens in new window)", one or more
+    _r("share-links", "boilerplate",
+       rf"^(?:(?:click|tap) to (?:share|email|print)(?: this)?(?: (?:on|via|to|a link to))?(?: {_SOCIAL}| a friend)?"
+       r"(?:\s*\(opens in (?:a )?new window\))?[\s|/·•,]*){1,12}$", 400),
+    _r("news-tips", "boilerplate",
+       r"^(?:(?:have|got) an? (?:news )?(?:tip|story idea)\b|send (?:us )?(?:your )?(?:news )?tips\b"
+       r"|(?:want|like) to (?:contact|reach) (?:us|the newsroom)\b)", 250),
     _r("image-credit", "credit",
        r"^\(?(?:image|photo|picture|photograph|video|media)\s*(?:source|credit|copyright)s?\s*[:,]|"
        r"^\(?(?:photo|picture|photograph|credit|image)s?(?: by)?\s*:\s", 200),
