@@ -138,3 +138,25 @@ def test_gmt_offsets_read_as_news_writes_them():
     assert normalize_date("11:25 GMT+02:00 09 Sep 2013") == "2013-09-09T11:25:00+02:00"
     assert normalize_date("09 Sep 2013 11:25 UTC-5") == "2013-09-09T11:25:00-05:00"
     assert normalize_date("26 September 2013, 10: 00 (GMT+05: 00)") == "26 September 2013, 10: 00 (GMT+05: 00)"
+
+
+def test_a_wire_story_scrape_loses_its_page_furniture():
+    """Reading time, "Listen to this article", an advert marker, a video promo, the agency's
+    standards line, a comment count and a republication credit are taken out (the credit kept
+    as a credit: it says where the story came from); the four story paragraphs stay."""
+    from pathlib import Path
+
+    from copydesk.extract import extract
+    from copydesk.ingest.records import make_record
+
+    content = (Path(__file__).parent / "data" / "noisy-scrape-2.txt").read_text(encoding="utf-8")
+    article = segment(extract(make_record("wire", input="noisy-scrape-2.txt", record=None, fmt="text",
+                                          content=content)))
+    paragraphs = article.text.split("\n\n")
+    assert [p.split()[0] for p in paragraphs] == ["LONDON", "Governor", "Markets", "Economists"]
+    kinds = {r.text: r.kind for r in article.removed}
+    assert kinds["This article was originally published on The Conversation. Read the original article."] == "credit"
+    for furniture in ("5 min read", "Listen to this article", "Advertisement - Scroll to continue", "Comments (12)",
+                      "Watch: Why interest rates matter for your mortgage",
+                      "Our Standards: The Thomson Reuters Trust Principles."):
+        assert kinds[furniture] == "boilerplate", furniture

@@ -51,7 +51,9 @@ RULES: tuple[Rule, ...] = (
         "account", "log in", "login", "join", "never miss", "receive")),
     _r("status", "boilerplate",
        r"^(?:thank you for (?:subscribing|signing up|reading)|thanks for (?:subscribing|signing up|reading)"
-       r"|something went wrong|please try again(?: later)?|oops\b.*|loading(?:\.\.\.|…)?|advertisement|advert"
+       r"|something went wrong|please try again(?: later)?|oops\b.*|loading(?:\.\.\.|…)?|advertisement\b.{0,40}|advert"
+       r"|\d{1,3}\s*-?\s*min(?:ute)?s?\s+read|listen to (?:this )?(?:article|story)|(?:watch|video|listen)\s*:\s*.{1,120}"
+       r"|(?:view|show|read|load|see) (?:all )?comments?(?: \(\d+\))?|comments?\s*\(\d+\)|\d+ comments?"
        r"|sponsored(?: content)?|skip to (?:main )?content|back to top|click here\b.*|tap here\b.*|follow us on\b.*"
        r"|all rights reserved\b.*|copyright\s*(?:©|\(c\))?\s*\d{4}.*|©\s*\d{4}.*|accept(?: all)?(?: read more)?|reject all"
        r"|manage (?:preferences|cookies|consent)|javascript is (?:disabled|required).*|enable javascript\b.*"
@@ -64,12 +66,17 @@ RULES: tuple[Rule, ...] = (
        r"^(?:from our (?:correspondents?|reporters?)|(?:staff|wire|agency|news) (?:and (?:wire|agency) )?reports?"
        r"|(?:with )?(?:additional )?(?:reporting|writing|editing) by\b.{0,150}|compiled by\b.{0,60}"
        r"|(?:by )?(?:wire|news) services?|(?:by )?(?:staff|agencies))\.?$", 200),
+    # a republication credit: "This article was originally published on The Conversation."
+    _r("republished", "credit",
+       r"^(?:this (?:article|story|piece|post|report) (?:was|is|has been) (?:originally |first )?(?:published|posted|"
+       r"appeared|republished)|(?:originally|first) (?:published|appeared) (?:on|in|by|at)|republished (?:with permission )?"
+       r"(?:from|courtesy of))\b.{0,200}$", 300),
     _r("about-outlet", "boilerplate", r"^about (?:the |us\b)[^:.]{0,60}:\s*\S.{40,}", 800),
     _r("disclaimer", "boilerplate",
        r"\b(?:views|opinions|statements|positions|thoughts) (?:expressed|stated|voiced)\b.{0,160}\b(?:do not|don'?t|does not|"
        r"are not necessarily)\b.{0,40}\b(?:necessarily )?(?:reflect|represent|those of)", 800, ("expressed", "stated", "voiced")),
     _r("policy", "boilerplate",
-       r"^(?:corrections? policy|editorial (?:policy|standards)|comment(?:s|ing)? policy|community guidelines)\s*:"
+       r"^(?:corrections? policy|editorial (?:policy|standards)|our standards|comment(?:s|ing)? policy|community guidelines)\s*:"
        r"|\bcomments? (?:that|which) (?:are|contain|include)\b.{0,200}\b(?:removed|deleted|blocked|taken down|banned|moderat\w*)\b"
        r"|\b(?:committed to (?:creating|providing|fostering) (?:a|an) (?:place|platform|space) for)\b.{0,80}\b(?:discussion|debate|conversation)", 800,
        ("policy", "guidelines", "standards", "comment", "committed to")),
