@@ -160,3 +160,22 @@ def test_a_wire_story_scrape_loses_its_page_furniture():
                       "Watch: Why interest rates matter for your mortgage",
                       "Our Standards: The Thomson Reuters Trust Principles."):
         assert kinds[furniture] == "boilerplate", furniture
+
+
+def test_embeds_left_as_text_by_a_scrape_are_posts_not_body():
+    """An Instagram embed pasted as text ("View this post on Instagram" … "A post shared by Name
+    (@handle)") and a paragraph that is only a link to a tweet are embedded posts, with their
+    handles; the four story paragraphs stay."""
+    from pathlib import Path
+
+    from copydesk.extract import extract
+    from copydesk.ingest.records import make_record
+
+    content = (Path(__file__).parent / "data" / "noisy-scrape-3.txt").read_text(encoding="utf-8")
+    article = segment(extract(make_record("tour", input="noisy-scrape-3.txt", record=None, fmt="text",
+                                          content=content)))
+    assert [p.split()[0] for p in article.text.split("\n\n")] == ["The", "Tickets", "Fans", "The"]
+    assert [(e.kind, e.author, e.handle) for e in article.embeds] == [
+        ("instagram", "Jane Star", "janestar"), ("tweet", None, "janestar")]
+    assert article.embeds[1].url == "https://twitter.com/janestar/status/1234567890123456789"
+    assert {r.kind for r in article.removed if "janestar" in r.text} == {"embed"}

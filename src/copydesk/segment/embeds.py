@@ -20,6 +20,22 @@ ATTRIBUTION_RE = re.compile(
 )
 LINK_RE = re.compile(r"(?:https?://t\.co/\w+|pic\.twitter\.com/\w+|https?://(?:x|twitter)\.com/\S+)")
 POST_LIMIT = 280
+#: an Instagram embed pasted as text: "View this post on Instagram", the caption (if any), then
+#: "A post shared by Name (@handle)" and perhaps a date
+INSTAGRAM_HEAD = re.compile(r"^view this post on instagram$", re.I)
+INSTAGRAM_ATTRIBUTION = re.compile(
+    r"^A post shared by\s+(?:(?P<author>[^()\n]{1,80}?)\s*)?\(?@(?P<handle>[\w.]{1,30})\)?\s*"
+    r"(?:on\s+)?(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})?\s*$")
+CAPTION_LIMIT = 2200  # Instagram's caption limit
+#: a paragraph that is only a link to a post on a social platform (the embed's fallback text)
+SOCIAL_URL = re.compile(
+    r"^(?:https?://)?(?:www\.|m\.|mobile\.)?(?P<site>twitter\.com|x\.com|instagram\.com|facebook\.com|fb\.watch|"
+    r"tiktok\.com|youtube\.com|youtu\.be|t\.me|threads\.net|bsky\.app)/(?P<path>\S*)$", re.I)
+#: the paths of one post (a profile's link, "twitter.com/name", is no post)
+_POST_PATH = re.compile(r"(?:^|/)(?:status|statuses|p|reel|reels|tv|video|videos|posts|post|watch|shorts|permalink"
+                        r"|photo|story)(?:/|\.php|\?|$)|^\w+/\d+$", re.I)
+_SITE_KIND = {"twitter.com": "tweet", "x.com": "tweet", "instagram.com": "instagram", "tiktok.com": "tiktok",
+              "youtube.com": "video", "youtu.be": "video", "fb.watch": "video"}
 
 
 def post_length(text: str) -> int:
@@ -60,7 +76,52 @@ def find_posts(paragraphs: list[str]) -> tuple[list[Embed], set[int]]:
             url=url, published=normalize_date(m.group("date")) if m.group("date") else None,
         ))
         used.update(taken)
+    _instagram_posts(paragraphs, embeds, used)
+    _social_links(paragraphs, embeds, used)
     return embeds, used
+
+
+def _instagram_posts(paragraphs: list[str], embeds: list[Embed], used: set[int]) -> None:
+    """Instagram embeds pasted as text: from a "View this post on Instagram" line (taken alone
+    when no attribution follows) to the "A post shared by …" line, the caption between them."""
+    for i, p in enumerate(paragraphs):
+        m = INSTAGRAM_ATTRIBUTION.match(p)
+        if not m or i in used:
+            continue
+        head = next((j for j in range(i - 1, max(-1, i - 5), -1) if INSTAGRAM_HEAD.match(paragraphs[j])), None)
+        caption = paragraphs[head + 1:i] if head is not None else []
+        if head is None or sum(map(len, caption)) > CAPTION_LIMIT or any(j in used for j in range(head, i)):
+            caption, head = [], None  # the attribution alone: its caption cannot be told from the body
+        embeds.append(Embed(kind="instagram", author=(m.group("author") or "").strip() or None, handle=m.group("handle"),
+                            text=" ".join(caption), url=None,
+                            published=normalize_date(m.group("date")) if m.group("date") else None))
+        used.update(range(head if head is not None else i, i + 1))
+    for i, p in enumerate(paragraphs):
+        if i not in used and INSTAGRAM_HEAD.match(p):
+            used.add(i)  # "View this post on Instagram" with nothing after it: the embed's leftover
+            embeds.append(Embed(kind="instagram", author=None, handle=None, text="", url=None, published=None))
+
+
+def _social_links(paragraphs: list[str], embeds: list[Embed], used: set[int]) -> None:
+    """Paragraphs that are only a link to a post (what an embed leaves in a scrape)."""
+    for i, p in enumerate(paragraphs):
+        m = SOCIAL_URL.match(p.strip())
+        if not m or i in used:
+            continue
+        site = m.group("site").lower()
+        path = m.group("path")
+        if site == "youtu.be" or site == "fb.watch":
+            pass  # every path is one video
+        elif not _POST_PATH.search(path):
+            continue  # a profile or a home page: left to the boilerplate rules
+        first = path.split("/")[0].split("?")[0]
+        handle = first if site in ("twitter.com", "x.com") and re.fullmatch(r"\w{1,15}", first) else None
+        if site == "instagram.com" and first not in ("p", "reel", "tv", ""):
+            handle = first if re.fullmatch(r"[\w.]{1,30}", first) else None
+        url = p.strip() if p.strip().lower().startswith("http") else "https://" + p.strip()
+        embeds.append(Embed(kind=_SITE_KIND.get(site, "post"), author=None, handle=handle, text="", url=url,
+                            published=None))
+        used.add(i)
 
 
 _CONTINUATION = re.compile(r"^(?:[a-z]|(?:He|She|It|They|This|That|These|Those|And|But|So|We|I|His|Her|Their)\b)")

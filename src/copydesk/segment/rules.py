@@ -90,6 +90,8 @@ RULES: tuple[Rule, ...] = (
     _r("share-links", "boilerplate",
        rf"^(?:(?:click|tap) to (?:share|email|print)(?: this)?(?: (?:on|via|to|a link to))?(?: {_SOCIAL}| a friend)?"
        r"(?:\s*\(opens in (?:a )?new window\))?[\s|/·•,]*){1,12}$", 400),
+    # a paragraph that is only a link (a post's link is an embed: see embeds.py)
+    _r("bare-link", "boilerplate", r"^(?:https?://|www\.|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/)\S*$", 300),
     _r("news-tips", "boilerplate",
        r"^(?:(?:have|got) an? (?:news )?(?:tip|story idea)\b|send (?:us )?(?:your )?(?:news )?tips\b"
        r"|(?:want|like) to (?:contact|reach) (?:us|the newsroom)\b)", 250),
