@@ -24,7 +24,7 @@ HTML_KEYS = ("html", "raw_html")
 
 #: bump when extraction or cleaning changes what an article becomes: stored articles are
 #: then extracted again on the next run instead of being skipped as unchanged
-CLEANING_VERSION = "clean-3"
+CLEANING_VERSION = "clean-4"
 
 
 def raw_hash(id: str, fmt: str, content: str, meta: Mapping[str, Any]) -> str:
