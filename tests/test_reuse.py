@@ -203,6 +203,38 @@ def test_a_copy_that_credits_the_original_outlet_is_the_copy(tmp_path: Path):
     assert credits(wire, "AP", first) == "(AP)" and credits(reposted, "AP", first) is None
 
 
+def test_a_headline_branded_with_another_outlet_marks_the_copy(tmp_path: Path):
+    """A page title carried over from another site (" | Global Dispatch" on a Metro Post article)
+    marks the copy, against a date two days early; branded with the other article's own outlet it
+    weighs as a credit; an outlet's own branding tells nothing, and the date decides."""
+    from copydesk.relate.direction import foreign_branding
+
+    base = (DEMO / "riverside-gazette-original.txt").read_text(encoding="utf-8").split("\n\n")
+    body = "\n\n".join(p for p in base if len(p) > 120 and "\n" not in p)
+    head = "Flood waters reach the old mill district"
+    outcomes = {}
+    for brand in ("Global Dispatch", "Harbor City Times", "Metro Post"):
+        _write(tmp_path / f"{brand}.jsonl", [
+            {"id": "scraped", "source": "Metro Post", "published": "2024-05-01T09:00:00Z", "text": body,
+             "title": f"{head} | {brand}"},
+            {"id": "first", "source": "Harbor City Times", "published": "2024-05-03T09:00:00Z", "text": body,
+             "title": head}])
+        (rel,) = copydesk.analyze([tmp_path / f"{brand}.jsonl"], db=tmp_path / f"{brand}.db").relations
+        outcomes[brand] = (rel.original, rel.direction_confidence, rel.evidence)
+    assert outcomes["Global Dispatch"][0] == "first"
+    assert any("scraped's headline carries another outlet's branding ('Global Dispatch')" in e
+               for e in outcomes["Global Dispatch"][2])
+    assert outcomes["Harbor City Times"][0] == "first"
+    assert outcomes["Harbor City Times"][1] > outcomes["Global Dispatch"][1]  # the other's outlet: a credit
+    assert outcomes["Metro Post"][0] == "scraped"  # its own branding: the (wrong) date decides
+    with copydesk.open_store(tmp_path / "Metro Post.db") as store:
+        scraped = store.article("scraped")
+    assert foreign_branding(scraped) is None
+    assert foreign_branding(replace(scraped, title=f"{head} - Global Dispatch")) == "Global Dispatch"
+    assert foreign_branding(replace(scraped, title=f"{head} | Post")) is None  # part of its own name
+    assert foreign_branding(replace(scraped, source=None, title=f"{head} | Global Dispatch")) is None
+
+
 def test_relations_are_made_from_the_stored_pairs_in_two_passes(tmp_path: Path):
     """``stored_relations`` (what a run does: decide from the pairs without their passages and
     changes, then make and write each relation) writes exactly what ``relations_from_pairs``

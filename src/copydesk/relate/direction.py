@@ -11,6 +11,8 @@ Each clue adds to a score for "A is the original" (positive) or "B is"
 - containment: a text that lies almost wholly inside a longer one is the copy;
 - a credit: one side names the other's outlet (in its text, byline, credit or boilerplate
   lines: "first published by The Daily Ledger", a copied copyright line) and not the reverse;
+- foreign branding: one side's headline ends with another outlet's name (" | Global Dispatch"),
+  a page title carried over from elsewhere (the other's outlet: as strong as a credit);
 - a labelled headline: one side's headline is the other's with a label put before it
   ("UPDATE:", "Explained:") or a note after it ("(updated)"): copies and later versions
   label a headline, originals seldom lose such a label.
@@ -46,6 +48,10 @@ W_HEADLINE = 1.0
 # An outlet named in the other's text is an explicit credit (or its copied copyright line):
 # stronger than a date, which a copy may carry wrong.
 W_CREDIT = 2.0
+# A headline branded with another outlet's name is a page title carried over from that site:
+# inserted material, weighed as an inserted intro is (W_INTRO); as a credit when it is the
+# other article's outlet.
+W_BRANDING = 1.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +64,7 @@ class Direction:
 
 
 #: a trailing " | Outlet" / " - Site News" segment: an outlet's own branding, left out of the comparison
-_BRANDING = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+[^|–—·•]{1,60}$")
+_BRANDING = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+(?P<brand>[^|–—·•]{1,60})$")
 #: a leading label: "UPDATE:", "What we know:" (at most four words)
 _LABEL = re.compile(r"^\s*(?P<label>[^:]{1,40}?)\s*:\s+(?P<rest>\S.*)$", re.S)
 #: a trailing note in brackets: "(updated)", "(video)" (at most three words)
@@ -100,6 +106,22 @@ def headline_additions(short: str | None, long: str | None) -> list[str]:
     if _words(text) != target or any(w in _OWN_LABELS for x in added for w in _words(x)):
         return []
     return added
+
+
+def foreign_branding(article: Article) -> str | None:
+    """The outlet a headline is branded with (" | Global Dispatch") when it is not the article's
+    own outlet: a page title carried over from another site. None when the headline has no
+    such segment, or the article's outlet is unknown, or the two names share a word's worth
+    of identity (one inside the other: "Gazette" for "The Evening Gazette")."""
+    if not article.title or not article.source:
+        return None
+    m = _BRANDING.search(article.title)
+    if m is None:
+        return None
+    brand, own = " ".join(_words(m["brand"])), " ".join(_words(article.source))
+    if not brand or not own or brand in own or own in brand or len(_words(m["brand"])) > 5:
+        return None
+    return m["brand"].strip()
 
 
 def _outlet_pattern(outlet: str | None) -> re.Pattern[str] | None:
@@ -241,6 +263,14 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
             copy, orig, line, sign = (b, a, a_in_b, 1.0) if a_in_b else (a, b, b_in_a, -1.0)
             evidence.append((sign * W_CREDIT, f"{copy.id} names the outlet of {orig.id} ({orig.source}: "
                                               f"\"{line}\"), and not the reverse"))
+
+    brand_a, brand_b = foreign_branding(a), foreign_branding(b)
+    if bool(brand_a) != bool(brand_b):
+        copy, orig, brand, sign = (b, a, brand_b, 1.0) if brand_b else (a, b, brand_a, -1.0)
+        theirs = orig.source and " ".join(_words(brand)) == " ".join(_words(orig.source))
+        evidence.append((sign * (W_CREDIT if theirs else W_BRANDING),
+                         f"{copy.id}'s headline carries " + (f"{orig.id}'s outlet" if theirs else "another outlet's")
+                         + f" branding ({brand!r}), not its own ({copy.source})"))
 
     for copy, orig, sign in ((b, a, 1.0), (a, b, -1.0)):
         if added := headline_additions(orig.title, copy.title):
