@@ -233,6 +233,9 @@ def test_a_headline_branded_with_another_outlet_marks_the_copy(tmp_path: Path):
     assert foreign_branding(replace(scraped, title=f"{head} - Global Dispatch")) == "Global Dispatch"
     assert foreign_branding(replace(scraped, title=f"{head} | Post")) is None  # part of its own name
     assert foreign_branding(replace(scraped, source=None, title=f"{head} | Global Dispatch")) is None
+    for subtitle in ("what we know", "Live Updates", "LATEST", "Explained", "Day 3", "the full story"):
+        assert foreign_branding(replace(scraped, title=f"{head} - {subtitle}")) is None, subtitle
+    assert foreign_branding(replace(scraped, title=f"{head} | The New York Times")) == "The New York Times"
 
 
 def test_relations_are_made_from_the_stored_pairs_in_two_passes(tmp_path: Path):

@@ -119,9 +119,27 @@ def foreign_branding(article: Article) -> str | None:
     if m is None:
         return None
     brand, own = " ".join(_words(m["brand"])), " ".join(_words(article.source))
-    if not brand or not own or brand in own or own in brand or len(_words(m["brand"])) > 5:
+    if not brand or not own or brand in own or own in brand or not _looks_like_outlet(m["brand"]):
         return None
     return m["brand"].strip()
+
+
+_CONNECTORS = frozenset("of the and & de la le du des di del der am an im at on".split())
+#: what a headline's own tail says (" - Live Updates", " | Explained"): no outlet's name
+_SUBTITLE_WORDS = frozenset("live latest update updates news video videos photos pictures watch explained analysis "
+                            "opinion review report breaking exclusive what we know timeline q a faq interview "
+                            "podcast recap highlights".split())
+
+
+def _looks_like_outlet(name: str) -> bool:
+    """One to five capitalised words (connectors aside), no digits, not only a subtitle's words:
+    "Global Dispatch", "The New York Times", "BBC News"; not "what we know" or "Live Updates"."""
+    words = name.split()
+    if not 1 <= len(words) <= 5 or any(ch.isdigit() for ch in name):
+        return False
+    if not all(w[:1].isupper() or w.lower() in _CONNECTORS for w in words):
+        return False
+    return not all(w in _SUBTITLE_WORDS or w in _CONNECTORS for w in _words(name))
 
 
 def _outlet_pattern(outlet: str | None) -> re.Pattern[str] | None:
