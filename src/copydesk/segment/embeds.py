@@ -115,7 +115,8 @@ def _social_links(paragraphs: list[str], embeds: list[Embed], used: set[int]) ->
         elif not _POST_PATH.search(path):
             continue  # a profile or a home page: left to the boilerplate rules
         first = path.split("/")[0].split("?")[0]
-        handle = first if site in ("twitter.com", "x.com") and re.fullmatch(r"\w{1,15}", first) else None
+        handle = first if site in ("twitter.com", "x.com") and re.fullmatch(r"\w{1,15}", first) \
+            and first.lower() not in ("i", "intent", "home", "hashtag", "search", "share") else None
         if site == "instagram.com" and first not in ("p", "reel", "tv", ""):
             handle = first if re.fullmatch(r"[\w.]{1,30}", first) else None
         url = p.strip() if p.strip().lower().startswith("http") else "https://" + p.strip()
