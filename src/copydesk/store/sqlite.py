@@ -9,8 +9,9 @@ import json
 import os
 import sqlite3
 import time
+from collections import namedtuple
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator
 
 from ..errors import NotFoundError, SchemaError, SchemaOutdatedError, StoreError
 from ..model import (
@@ -110,26 +111,10 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-class ArticleRow(NamedTuple):
-    """An article as the articles table holds it, all but its sequence number and time of
-    writing (the store's to give): made by ``encode_article``, which the ingest runs in its
-    worker processes, so that the one process that writes only writes."""
-
-    id: str
-    raw_hash: str
-    body_hash: str
-    source: str | None
-    url: str | None
-    title: str | None
-    published: str | None
-    byline: str | None
-    text: str
-    removed: str
-    embeds: str
-    paragraphs: str
-    sentences: str
-    input: str
-    record: str | None
+#: An article as the articles table holds it, all but its sequence number and time of writing (the
+#: store's to give): made by ``encode_article``, which the ingest runs in its worker processes, so
+#: that the one process that writes only writes. Its fields are the table's columns.
+ArticleRow = namedtuple("ArticleRow", [c for c in _ARTICLE_COLS.split(", ") if c not in ("seq", "ingested_at")])
 
 
 def encode_article(a: Article) -> ArticleRow:
