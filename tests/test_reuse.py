@@ -201,6 +201,8 @@ def test_a_copy_that_credits_the_original_outlet_is_the_copy(tmp_path: Path):
     assert credits(reposted, "Tim", first) is None  # short names are never matched, but an agency's capitals
     wire = replace(reposted, removed=(*reposted.removed, Removed("credit", "(AP)")))
     assert credits(wire, "AP", first) == "(AP)" and credits(reposted, "AP", first) is None
+    news = replace(reposted, removed=(*reposted.removed, Removed("boilerplate", "Sign up for Independent news alerts")))
+    assert credits(news, "Independent", first) is None  # a one-word name that is an everyday word
 
 
 def test_a_headline_branded_with_another_outlet_marks_the_copy(tmp_path: Path):
@@ -236,6 +238,8 @@ def test_a_headline_branded_with_another_outlet_marks_the_copy(tmp_path: Path):
     for subtitle in ("what we know", "Live Updates", "LATEST", "Explained", "Day 3", "the full story"):
         assert foreign_branding(replace(scraped, title=f"{head} - {subtitle}")) is None, subtitle
     assert foreign_branding(replace(scraped, title=f"{head} | The New York Times")) == "The New York Times"
+    assert foreign_branding(replace(scraped, source="NYT", title=f"{head} | The New York Times")) is None
+    assert foreign_branding(replace(scraped, source="bbc.co.uk", title=f"{head} - BBC News")) is None
 
 
 def test_relations_are_made_from_the_stored_pairs_in_two_passes(tmp_path: Path):

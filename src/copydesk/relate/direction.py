@@ -118,10 +118,23 @@ def foreign_branding(article: Article) -> str | None:
     m = _BRANDING.search(article.title)
     if m is None:
         return None
-    brand, own = " ".join(_words(m["brand"])), " ".join(_words(article.source))
-    if not brand or not own or brand in own or own in brand or not _looks_like_outlet(m["brand"]):
+    if _same_outlet(m["brand"], article.source) or not _looks_like_outlet(m["brand"]):
         return None
     return m["brand"].strip()
+
+
+def _same_outlet(brand: str, source: str) -> bool:
+    """Whether a headline's brand may be the article's own outlet: one name inside the other
+    ("Gazette", "The Evening Gazette"), an acronym of it ("NYT", "The New York Times"), or an
+    outlet given as a web address ("bbc.co.uk"), which cannot be told from its brand, so it is
+    given the benefit of the doubt."""
+    b, o = " ".join(_words(brand)), " ".join(_words(source))
+    if not b or not o or b in o or o in b:
+        return True
+    if "." in source.strip() and " " not in source.strip():
+        return True
+    initials = "".join(w[0] for w in _words(brand) if w not in _CONNECTORS)
+    return source.strip().isupper() and initials == o.replace(" ", "")
 
 
 _CONNECTORS = frozenset("of the and & de la le du des di del der am an im at on".split())
@@ -142,11 +155,21 @@ def _looks_like_outlet(name: str) -> bool:
     return not all(w in _SUBTITLE_WORDS or w in _CONNECTORS for w in _words(name))
 
 
+#: one-word outlet names that are also everyday words of news text ("the Independent Police
+#: Complaints Commission", "Times Square"): too common to read as a credit
+_GENERIC_NAMES = frozenset("news time times daily post mail sun star today world press herald journal tribune report "
+                           "express mirror observer independent telegraph guardian globe metro record chronicle courier "
+                           "gazette bulletin sentinel examiner dispatch standard review".split())
+
+
 def _outlet_pattern(outlet: str | None) -> re.Pattern[str] | None:
     """Whole words, case-sensitive; a name of at least four characters, or an agency's capitals
-    ("AP", "AFP", "dpa" is left out): shorter names match too much."""
+    ("AP", "AFP"; "dpa" is left out): shorter names match too much, and so do one-word names
+    that are everyday words ("Times", "Independent")."""
     name = (outlet or "").strip()
     if len(name) < 4 and not (len(name) >= 2 and name.isupper()):
+        return None
+    if " " not in name and name.lower() in _GENERIC_NAMES:
         return None
     return re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
 
