@@ -242,6 +242,24 @@ def test_a_headline_branded_with_another_outlet_marks_the_copy(tmp_path: Path):
     assert foreign_branding(replace(scraped, source="bbc.co.uk", title=f"{head} - BBC News")) is None
 
 
+def test_a_bare_link_to_a_post_is_no_pasted_post_for_the_direction(tmp_path: Path):
+    """A paragraph that is only a link to a tweet becomes an embed (kept apart from the body), but
+    a link is as likely the leftover of an original's own embed: it is not the "pasted posts" clue,
+    which needs a post's text."""
+    base = (DEMO / "riverside-gazette-original.txt").read_text(encoding="utf-8").split("\n\n")
+    body = "\n\n".join(p for p in base if len(p) > 120 and "\n" not in p)
+    _write(tmp_path / "link.jsonl", [
+        {"id": "first", "published": "2024-05-01T09:00:00Z",
+         "text": body + "\n\nhttps://twitter.com/CaddonFire/status/1768234567890123456"},
+        {"id": "later", "published": "2024-05-03T09:00:00Z", "text": body}])
+    report = copydesk.analyze([tmp_path / "link.jsonl"], db=tmp_path / "link.db")
+    (rel,) = report.relations
+    assert (rel.original, rel.type) == ("first", "duplicate")
+    assert not any("pasted social posts" in e for e in rel.evidence), rel.evidence
+    first = next(a for a in report.articles if a.id == "first")
+    assert [(e.kind, e.handle, e.text) for e in first.embeds] == [("tweet", "CaddonFire", "")]
+
+
 def test_relations_are_made_from_the_stored_pairs_in_two_passes(tmp_path: Path):
     """``stored_relations`` (what a run does: decide from the pairs without their passages and
     changes, then make and write each relation) writes exactly what ``relations_from_pairs``

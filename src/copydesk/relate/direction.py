@@ -244,10 +244,12 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
         evidence.append((0.0, "publication dates do not settle it ("
                          + ", ".join(f"{x.id}: {x.published or 'no date'}" for x in (a, b)) + ")"))
 
-    if bool(a.embeds) != bool(b.embeds):
-        carrier = b if b.embeds else a
+    # posts pasted with their text; a bare link to a post is as likely the leftover of an original's embed
+    posts_a, posts_b = [m for m in a.embeds if m.text], [m for m in b.embeds if m.text]
+    if bool(posts_a) != bool(posts_b):
+        carrier, posts = (b, posts_b) if posts_b else (a, posts_a)
         sign = 1.0 if carrier is b else -1.0
-        handles = ", ".join(f"@{m.handle}" if m.handle else (m.author or m.kind) for m in carrier.embeds[:4])
+        handles = ", ".join(f"@{m.handle}" if m.handle else (m.author or m.kind) for m in posts[:4])
         evidence.append((sign * W_EMBEDS, f"{carrier.id} carries pasted social posts ({handles}) that the other lacks"))
 
     def spelled(changes: list[Change]) -> list[str]:
