@@ -68,8 +68,8 @@ RULES: tuple[Rule, ...] = (
        r"|(?:by )?(?:wire|news) services?|(?:by )?(?:staff|agencies))\.?$", 200),
     # a republication credit: "This article was originally published on The Conversation."
     _r("republished", "credit",
-       r"^(?:this (?:article|story|piece|post|report) (?:was|is|has been) (?:originally |first )?(?:published|posted|"
-       r"appeared|republished)|(?:originally|first) (?:published|appeared) (?:on|in|by|at)|republished (?:with permission )?"
+       r"^(?:this (?:article|story|piece|post) (?:was|has been|is) (?:(?:originally|first) (?:published|posted|appeared)"
+       r"|republished)|(?:originally|first) (?:published|appeared) (?:on|in|by|at)|republished (?:with permission )?"
        r"(?:from|courtesy of))\b.{0,200}$", 300),
     _r("about-outlet", "boilerplate", r"^about (?:the |us\b)[^:.]{0,60}:\s*\S.{40,}", 800),
     _r("disclaimer", "boilerplate",
