@@ -4,7 +4,9 @@ Each clue adds to a score for "A is the original" (positive) or "B is"
 (negative); the confidence is the logistic of the total. Clues:
 
 - publication dates, when both are known and far enough apart;
-- pasted material only one side has (embedded posts): copies add, originals don't;
+- pasted material only one side has (embedded posts with their text): copies add, originals
+  don't; an intro one side put before the shared text;
+- how well the shared passage fits the rest of each text (an original's own context);
 - Americanised spelling of the same words: content farms respell;
 - dropped hedges ("denies direct involvement" -> "denies involvement");
 - the ending one side cut: the original holds the passage the copy dropped;
