@@ -81,6 +81,11 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+def _name_key(name: str) -> str:
+    """A name as its words, any case or punctuation: "The Daily-Ledger" -> "the daily ledger"."""
+    return " ".join(_words(name))
+
+
 def headline_additions(short: str | None, long: str | None) -> list[str]:
     """The labels ``long`` adds to ``short`` when it is the same headline (same words, any case)
     with labels before it ("UPDATE:", "Explained:") and/or notes after it ("(updated)");
@@ -130,7 +135,7 @@ def _same_outlet(brand: str, source: str) -> bool:
     ("Gazette", "The Evening Gazette"), an acronym of it ("NYT", "The New York Times"), or an
     outlet given as a web address ("bbc.co.uk"), which cannot be told from its brand, so it is
     given the benefit of the doubt."""
-    b, o = " ".join(_words(brand)), " ".join(_words(source))
+    b, o = _name_key(brand), _name_key(source)
     if not b or not o or b in o or o in b:
         return True
     if "." in source.strip() and " " not in source.strip():
@@ -312,7 +317,7 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
     brand_a, brand_b = foreign_branding(a), foreign_branding(b)
     if bool(brand_a) != bool(brand_b):
         copy, orig, brand, sign = (b, a, brand_b, 1.0) if brand_b else (a, b, brand_a, -1.0)
-        theirs = orig.source and " ".join(_words(brand)) == " ".join(_words(orig.source))
+        theirs = orig.source and _name_key(brand) == _name_key(orig.source)
         evidence.append((sign * (W_CREDIT if theirs else W_BRANDING),
                          f"{copy.id}'s headline carries " + (f"{orig.id}'s outlet" if theirs else "another outlet's")
                          + f" branding ({brand!r}), not its own ({copy.source})"))

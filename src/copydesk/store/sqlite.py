@@ -202,7 +202,7 @@ class SQLiteStore:
                 for inp in clear_inputs:
                     self.db.execute("DELETE FROM errors WHERE input = ?", (inp,))
                 seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
-                old_seq = dict(self._select_in("SELECT id, seq FROM articles WHERE id IN ({})", [a.id for a in articles]))
+                old_seq = dict(self._in_chunks("SELECT id, seq FROM articles WHERE id IN ({})", [a.id for a in articles]))
                 rows = []
                 for a in articles:
                     row = a if isinstance(a, ArticleRow) else encode_article(a)
@@ -221,7 +221,7 @@ class SQLiteStore:
                     [(e.input, e.record or "", e.kind, e.reason, run, now) for e in errors],
                 )
                 if fingerprints:
-                    have = {a: (h, p) for a, h, p in self._select_in(
+                    have = {a: (h, p) for a, h, p in self._in_chunks(
                         "SELECT article, body_hash, params FROM fingerprints WHERE article IN ({})",
                         [r[0] for r in fingerprints])}
                     put = [r for r in fingerprints if have.get(r[0]) != (r[1], r[2])]
@@ -231,17 +231,15 @@ class SQLiteStore:
                 # made) must not keep its old text's: the stories stage makes what is missing
                 with_terms = {r[0] for r in story_terms}
                 stale = [a.id for a in articles if a.id in old_seq and a.id not in with_terms]
-                for i in range(0, len(stale), 500):
-                    chunk = stale[i:i + 500]
-                    self.db.execute(f"DELETE FROM story_terms WHERE article IN ({','.join('?' * len(chunk))})", chunk)
+                self._in_chunks("DELETE FROM story_terms WHERE article IN ({})", stale)
                 if story_terms:
                     self.db.executemany("INSERT OR REPLACE INTO story_terms VALUES (?, ?, ?)", story_terms)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot write: {exc}") from exc
         return added, updated
 
-    def _select_in(self, query: str, ids: list[str]) -> list[tuple]:
-        """``query`` (with one ``IN ({})``) run over ``ids``, 500 at a time."""
+    def _in_chunks(self, query: str, ids: list[str]) -> list[tuple]:
+        """``query`` (with one ``IN ({})``) run over ``ids``, 500 at a time; a SELECT's rows."""
         out: list[tuple] = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
