@@ -146,6 +146,33 @@ def test_json_list_with_and_without_ids(tmp_path: Path):
     assert "Quito" in arts["42"].text
 
 
+def test_jsonl_of_common_scraper_and_api_schemas(tmp_path: Path):
+    """news-please, NewsAPI and GDELT-style exports are read as they come: keys are compared
+    without case or separators, a source may be an object with a name, dates may be epoch
+    seconds or milliseconds or ISO basic format."""
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in [
+        {"article_id": "np-1", "source_domain": "planet.example", "date_publish": "2024-03-05 10:00:00",
+         "maintext": body("Lima"), "authors": ["Lois Lane"], "title": "Lima"},
+        {"uuid": "api-1", "source": {"id": None, "name": "Daily Planet"}, "publishedAt": "2024-03-06T08:30:00Z",
+         "Article_Text": body("Suva"), "author": "Clark Kent", "url": "https://planet.example/suva"},
+        {"id": "ts-1", "timestamp": 1709719200, "full_text": body("Apia")},
+        {"id": "ts-2", "timestamp": 1709719200000, "text": body("Nuku")},
+        {"id": "gd-1", "seendate": "20240306T103000Z", "text": body("Male")},
+    ]), encoding="utf-8")
+    db = tmp_path / "c.db"
+    copydesk.analyze([src], db=db)
+    arts = stored(db)
+    assert set(arts) == {"np-1", "api-1", "ts-1", "ts-2", "gd-1"}
+    assert arts["np-1"].source == "planet.example" and arts["np-1"].byline == "Lois Lane"
+    assert arts["np-1"].published.startswith("2024-03-05T10:00")
+    assert arts["api-1"].source == "Daily Planet" and arts["api-1"].byline == "Clark Kent"
+    assert arts["api-1"].published.startswith("2024-03-06T08:30") and "Suva" in arts["api-1"].text
+    assert arts["ts-1"].published.startswith("2024-03-06T10:00") and "Apia" in arts["ts-1"].text
+    assert arts["ts-2"].published.startswith("2024-03-06T10:00")
+    assert arts["gd-1"].published.startswith("2024-03-06T10:30")
+
+
 def test_json_articles_wrapper(tmp_path: Path):
     src = tmp_path / "wrapped.json"
     src.write_text(json.dumps({"articles": [{"id": "w1", "text": body("Rome")}, {"id": "w2", "text": body("Kyiv")}]}),

@@ -492,3 +492,39 @@ def test_names_counted_for_a_batch_equal_a_counter_per_text(batch):
         expected = Counter(proper_names(text))
         assert hashes[cut[i]:cut[i + 1]].tolist() == _name_hashes(list(expected)).tolist()
         assert counts[cut[i]:cut[i + 1]].tolist() == list(expected.values())
+
+
+def test_story_candidate_links_in_date_blocks_equal_one_product(monkeypatch):
+    """The story clustering's candidate search takes dated nodes in date order and meets each
+    block only with the nodes within reach of the time window (and the undated ones): the links
+    must be exactly those of one product of every node with every node."""
+    import copydesk.stories.cluster as cluster
+    from scipy import sparse
+
+    rng = np.random.default_rng(7)
+    n, vocab = 900, 400
+    topics = rng.integers(0, 40, n)
+    rows, cols, vals = [], [], []
+    for i, t in enumerate(topics):  # articles of one topic share most of their terms
+        terms = np.unique(np.r_[t * 8 + rng.integers(0, 8, 6), rng.integers(320, vocab, 5)])
+        rows += [i] * len(terms)
+        cols += terms.tolist()
+        vals += rng.uniform(0.5, 1.0, len(terms)).tolist()
+    m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, vocab), dtype=np.float32)
+    m = sparse.diags(1.0 / np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())) @ m
+    days = rng.uniform(0, 90, n)
+    days[rng.random(n) < 0.1] = np.nan  # some undated
+    fresh = np.flatnonzero(rng.random(n) < 0.7)
+
+    def one_product(top, rows_of, node_days, window):
+        yield rows_of, np.arange(top.shape[0]), top.T.tocsr()
+
+    monkeypatch.setattr(cluster, "_BLOCK", 50)  # many blocks, each spanning a few days
+    for window in (3.0, 10.0, 0.0):
+        blocked = cluster._candidate_links(m.tocsr(), fresh, days, 0.3, window)
+        with monkeypatch.context() as mp:
+            mp.setattr(cluster, "_blocks", one_product)
+            whole = cluster._candidate_links(m.tocsr(), fresh, days, 0.3, window)
+        assert len(whole[0]) > 100
+        key = lambda links: sorted(zip(links[0].tolist(), links[1].tolist(), links[2].tolist()))  # noqa: E731
+        assert key(blocked) == key(whole)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -43,6 +43,10 @@ def normalize_date(value: str | None) -> str | None:
     m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})", value)
     if m:
         return m.group(1)
+    m = re.fullmatch(r"(\d{9,10}|\d{12,13})(?:\.\d+)?", value)
+    if m:  # a Unix timestamp (seconds, or milliseconds as JavaScript writes them), as feeds and APIs give it
+        seconds = float(value) / (1000 if len(m.group(1)) > 10 else 1)
+        return datetime.fromtimestamp(seconds, timezone.utc).isoformat()
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
     except ValueError:

@@ -10,16 +10,31 @@ import xxhash
 from ..errors import EmptyInputError, FormatError
 from ..model import RawRecord
 
-#: record field -> the keys accepted for it, in order of preference
+#: record field -> the keys accepted for it, in order of preference. Keys are compared without
+#: case, "_", "-" or spaces, so "publishedAt", "published_at" and "Published" are one key: the
+#: schemas of common scrapers and news APIs (news-please, NewsAPI, GDELT, Common Crawl News
+#: exports) are read as they come.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "source": ("source", "outlet", "site", "sitename", "publisher"),
-    "url": ("url", "link", "uri"),
-    "title": ("title", "headline"),
-    "published": ("published", "date", "published_at", "publish_date", "datetime", "pubdate"),
-    "byline": ("byline", "author", "authors"),
+    "id": ("id", "doc_id", "article_id", "docid", "uuid", "guid"),
+    "source": ("source", "outlet", "site", "sitename", "site_name", "publisher", "source_name", "source_domain",
+               "domain", "newspaper", "media"),
+    "url": ("url", "link", "uri", "canonical_url", "article_url"),
+    "title": ("title", "headline", "heading"),
+    "published": ("published", "date", "published_at", "publish_date", "date_publish", "date_published",
+                  "publication_date", "published_date", "datetime", "pubdate", "pub_date", "timestamp", "seendate"),
+    "byline": ("byline", "author", "authors", "author_name", "creator"),
 }
-TEXT_KEYS = ("text", "body", "content", "article", "maintext")
-HTML_KEYS = ("html", "raw_html")
+TEXT_KEYS = ("text", "body", "content", "article", "maintext", "article_text", "full_text", "body_text", "story")
+HTML_KEYS = ("html", "raw_html", "html_content", "page_html")
+
+
+def _key(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+_FIELD_KEYS = {field: tuple(_key(k) for k in keys) for field, keys in FIELD_ALIASES.items()}
+_TEXT_KEYS = tuple(_key(k) for k in TEXT_KEYS)
+_HTML_KEYS = tuple(_key(k) for k in HTML_KEYS)
 
 
 #: bump when extraction or cleaning changes what an article becomes: stored articles are
@@ -79,23 +94,28 @@ def from_mapping(obj: Any, *, default_id: str, input: str, record: str | None) -
     """A JSON object -> RawRecord. ``id`` is kept when given, ``default_id`` otherwise."""
     if not isinstance(obj, dict):
         raise FormatError(f"expected a JSON object, got {type(obj).__name__}", input=input, record=record)
-    rid = obj.get("id")
+    keys: dict[str, Any] = {}
+    for key, value in obj.items():
+        keys.setdefault(_key(str(key)), value)
+    rid = next((keys[k] for k in _FIELD_KEYS["id"] if k in keys and keys[k] is not None), None)
     if rid is None or (isinstance(rid, str) and not rid.strip()):
         rid = default_id
     elif not isinstance(rid, (str, int)):
         raise FormatError(f"'id' must be a string or number, got {type(rid).__name__}", input=input, record=record)
     rid = str(rid).strip()
     meta: dict[str, str | None] = {}
-    for field, keys in FIELD_ALIASES.items():
-        for key in keys:
-            if key in obj and _as_text(obj[key]):
-                meta[field] = _as_text(obj[key])
+    for field, aliases in _FIELD_KEYS.items():
+        if field == "id":
+            continue
+        for key in aliases:
+            if key in keys and _as_text(keys[key]):
+                meta[field] = _as_text(keys[key])
                 break
-    for key in HTML_KEYS:
-        if isinstance(obj.get(key), str) and obj[key].strip():
-            return make_record(rid, input=input, record=record, fmt="html", content=obj[key], meta=meta)
-    for key in TEXT_KEYS:
-        value = obj.get(key)
+    for key in _HTML_KEYS:
+        if isinstance(keys.get(key), str) and keys[key].strip():
+            return make_record(rid, input=input, record=record, fmt="html", content=keys[key], meta=meta)
+    for key in _TEXT_KEYS:
+        value = keys.get(key)
         if isinstance(value, str) and value.strip():
             return make_record(rid, input=input, record=record, fmt="text", content=value, meta=meta)
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
