@@ -78,9 +78,16 @@ def test_seed_facts_count_independent_sources_not_copies(seeds_db):
         assert set(f.sources) <= set(s.articles)
         families = {("000" if a.startswith(("000", "001")) else a[:3]) for a in f.sources}
         assert f.independent_sources == len(families), f  # 001 copies 000: one source, not two
-    # the pasted post's "at least 10" and the original's "about a dozen" disagree
-    claims = [c.text for f in s.facts for d in f.disagreements if d.kind == "number" for c in d.claims]
-    assert any("dozen" in c for c in claims) and any("10" in c for c in claims)
+    # the captives: "two" (000's earlier claim, 004's Telegram message) vs "about a dozen" (000's video)
+    # vs "at least 10" (the post pasted into 001), shown as one disagreement with each claim's sources
+    counts = [d for f in s.facts for d in f.disagreements if d.kind == "number"]
+    captives = [d for d in counts if any("dozen" in c.text for c in d.claims)]
+    assert len(captives) == 1, counts
+    by_claim = {c.text: {a[:3] for a in c.sources} for c in captives[0].claims}
+    two = next(k for k in by_claim if k.startswith("two"))
+    assert {"000", "004"} <= by_claim[two]
+    assert any("at least 10" in k and "post" in k for k in by_claim)
+    assert len(by_claim) == 3, by_claim
     assert 1 <= len(s.brief) <= 5
     for b in s.brief:
         assert b.sources and set(b.sources) <= set(s.articles)
@@ -214,6 +221,35 @@ def test_quantities_read_counts_not_durations():
     found = {(v, n) for v, n, _ in quantities("about a dozen Russian soldiers, two men and 3 years later 10 POWs")}
     assert (12.0, "soldiers") in found and (2.0, "men") in found and (10.0, "pows") in found
     assert not any(n == "years" for _, n in found)
+
+
+def test_quantities_scale_and_stop_at_commas():
+    found = {(v, n) for v, n, _ in quantities("about 2.5 million people fled; Comeaux, 49, took the officers; "
+                                              "more than 10,000 people")}
+    assert found == {(2_500_000.0, "people"), (10_000.0, "people")}  # an age before a comma counts nothing
+
+
+def test_counts_disagree_only_about_one_setting():
+    """Counts of one kind of thing disagree when the sentences are about the same setting, named
+    with other words ("taken prisoner" / "captured"); the killed and the injured, or a game's
+    statistics, never disagree."""
+    from copydesk.stories.facts import Unit, make_facts
+
+    def units(*texts):
+        return [Unit(f"a{i}", t, 0) for i, t in enumerate(texts)]
+
+    family = {f"a{i}": f"a{i}" for i in range(4)}
+    captured = units("The rebels said on Monday they had taken two soldiers prisoner near the border town.",
+                     "Rebels near the border town say they captured a dozen soldiers on Monday morning.")
+    facts = make_facts(captured, None, family, threshold=0.9)
+    claims = {c.text for f in facts for d in f.disagreements for c in d.claims}
+    assert claims == {"two soldiers", "a dozen soldiers"}
+    other = units("Officials said on Monday that two people were killed in the flooding near the town.",
+                  "Officials said on Monday that 40 people were injured in the flooding near the town.",
+                  "The quarterback threw for 300 yards on Monday in the game near the town.",
+                  "The running back ran for 120 yards on Monday in the game near the town.")
+    facts = make_facts(other, None, family, threshold=0.95)
+    assert not [d for f in facts for d in f.disagreements]
 
 
 def test_stories_and_story_commands(seeds_db):

@@ -438,11 +438,17 @@ def stories(db: str, as_json: bool, sort: str, limit: int | None) -> None:
     from rich.table import Table
 
     table = Table(show_lines=False)
-    for col in ("story", "title", "articles", "independent", "copies", "first seen", "originals"):
-        table.add_column(col, overflow="fold")
+    # ids, counts and dates never wrap; the title and the originals share what width is left
+    table.add_column("story", no_wrap=True)
+    table.add_column("title", overflow="fold", ratio=3, min_width=16)
+    for col in ("articles", "indep.", "copies"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("first seen", no_wrap=True)
+    table.add_column("originals", overflow="fold", ratio=2, min_width=12)
     for r in rows:
         table.add_row(r.id, r.title or "(untitled)", str(r.articles), str(r.independent_sources), str(r.copies),
-                      r.first_seen or "-", ", ".join(r.originals[:3]) + (" ..." if len(r.originals) > 3 else ""))
+                      (r.first_seen or "-")[:10],
+                      ", ".join(r.originals[:3]) + (f" +{len(r.originals) - 3}" if len(r.originals) > 3 else ""))
     _console().print(table)
 
 

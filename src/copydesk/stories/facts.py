@@ -5,8 +5,11 @@ different articles that say the same thing (sentence embeddings, cosine at least
 ``fact_threshold``) form one fact. Its ``independent_sources`` counts reuse
 families, not articles: a copy repeating its original is not confirmation.
 Disagreements are counts that differ between sentences of independent sources
-about the same thing ("two soldiers" / "about a dozen Russian soldiers" / "at least
-10 Russian POWs"), and places that differ where sentences are otherwise alike.
+about the same thing in the same setting ("two soldiers" taken prisoner / "about a
+dozen Russian soldiers" held captive / "at least 10 Russian POWs"; the killed are never
+weighed against the injured, nor one player's yards against another's), one
+disagreement per count however many facts show it, and places that differ where
+sentences are otherwise alike.
 The brief picks the best-supported facts, in the lead original's order, each with
 the articles it comes from."""
 
@@ -26,11 +29,24 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _QUALIFIER = r"(?:(?:about|around|some|roughly|approximately|nearly|almost|at least|at most|more than|over|"\
              r"fewer than|less than|up to|as many as|only|just)\s+)?"
 _QUANTITY = re.compile(
-    rf"\b({_QUALIFIER}(?:\d[\d,]*(?:\.\d+)?|a dozen|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))}))"
+    rf"\b({_QUALIFIER}(?:\d+(?:,\d{{3}})*(?:\.\d+)?|a dozen|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))}))"
     r"((?:\s+[A-Za-z][\w-]*){0,2}?\s+([a-z][a-z-]{2,}s|[A-Z]{2,}s|people|men|women|children))\b", re.I)
 _NOT_COUNTED = {"years", "days", "hours", "minutes", "seconds", "weeks", "months", "times", "percent", "miles",
-                "kilometres", "kilometers", "metres", "meters", "dollars", "euros", "pounds"}
+                "kilometres", "kilometers", "metres", "meters", "dollars", "euros", "pounds", "feet", "inches",
+                "acres", "tons", "tonnes", "degrees", "others",
+                # a game's statistics: one report gives many of them, each about another player or play
+                "yards", "points", "rebounds", "assists", "seasons", "games", "matches", "catches", "touchdowns",
+                "runs", "wickets", "laps", "innings", "carries", "goals", "shots", "saves", "steals", "blocks",
+                "tackles", "sacks", "interceptions", "receptions", "passes", "attempts", "starts", "wins", "losses",
+                # words ending in s that are not nouns ("Comeaux, 49, was ...")
+                "was", "has", "is", "this", "its", "his", "hers", "ours", "yours", "theirs", "does", "as", "thus",
+                "less", "unless", "across", "plus", "whereas", "perhaps", "always", "besides", "towards", "news"}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _MIN_WORDS, _MAX_WORDS = 6, 70
+#: how alike (``_similarity``) two sentences of different sources must be for differing counts of one
+#: kind of thing in them to be a disagreement: when the words near the counts only overlap, and when
+#: they name the same setting (both captured, both killed)
+_CONTEXT_SIMILARITY, _SETTING_SIMILARITY = 0.35, 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +74,34 @@ def units_of(article: Article, *, max_sentences: int = 25) -> list[Unit]:
     return out
 
 
+#: what happened to the things counted, by the four-letter prefixes of the words news uses for
+#: it: "taken prisoner", "captured", "held captive" and "POWs" are one setting
+_SETTINGS = {
+    "capture": "capt pris pows host take took held seiz abdu kidn",
+    "death": "kill dead deat died slai fata bodi live",
+    "injury": "inju woun hurt hosp",
+    "arrest": "arre deta cust",
+    "flight": "evac flee fled disp refu",
+    "missing": "miss unac",
+}
+_SETTING_OF = {prefix: f"@{name}" for name, prefixes in _SETTINGS.items() for prefix in prefixes.split()}
+
+
+def _settings_in(context: frozenset[str]) -> set[str]:
+    return {w for w in context if w.startswith("@")}
+
+
 def _context(text: str, start: int, end: int, noun: str) -> frozenset[str]:
     """Four-letter prefixes of the content words within six words of a quantity
-    ("captive"/"captured", "evacuation"/"evacuated")."""
+    ("captive"/"captured", "evacuation"/"evacuated"), and the settings they name
+    (``@capture`` for "taken prisoner" as for "captured"; the noun counted names one too:
+    "POWs")."""
     before = text[:start].split()[-6:]
     after = text[end:].split()[:6]
-    words = (re.sub(r"[^a-z]", "", w.lower()) for w in before + after)
-    return frozenset(w[:4] for w in words if len(w) >= 4 and w not in _STOP and w[:4] != noun[:4])
+    words = [re.sub(r"[^a-z]", "", w.lower()) for w in before + after]
+    prefixes = {w[:4] for w in words if len(w) >= 4 and w not in _STOP and w[:4] != noun[:4]}
+    settings = {_SETTING_OF[w[:4]] for w in words + [noun.lower()] if w[:4] in _SETTING_OF}
+    return frozenset(prefixes | settings)
 
 
 def quantities(text: str) -> list[tuple[float, str, str]]:
@@ -86,7 +123,8 @@ def _quantities(text: str) -> list[tuple[float, str, str, frozenset[str]]]:
                 value = float(raw.replace(",", ""))
             except ValueError:
                 continue
-        out.append((float(value), noun, m.group(0).strip(), _context(text, m.start(), m.end(), noun)))
+        scale = next((_SCALES[w] for w in m.group(2).lower().split()[:1] if w in _SCALES), 1)  # "2.5 million people"
+        out.append((float(value) * scale, noun, m.group(0).strip(), _context(text, m.start(), m.end(), noun)))
     return out
 
 
@@ -202,22 +240,32 @@ def make_facts(
 
 def _disagreements(units, sims, family, groups, places) -> dict[int, list[Disagreement]]:
     group_of = {m: g for g, members in enumerate(groups) for m in members}
-    found: dict[int, dict[str, dict]] = {}
+    found: dict[int, dict[tuple[str, str], dict]] = {}
+    about: dict[tuple[int, str], str] = {}  # the noun a count slot is shown with (the first one seen)
     qs = [_quantities(u.text) for u in units]
     for i in range(len(units)):
         for j in range(i + 1, len(units)):
             fi, fj = _voice(units[i], family), _voice(units[j], family)
-            if fi == fj or sims[i, j] < 0.35:
+            if fi == fj or sims[i, j] < _SETTING_SIMILARITY:
                 continue
             g = min(group_of[i], group_of[j])
             for vi, ni, pi, ci in qs[i]:
                 for vj, nj, pj, cj in qs[j]:
-                    # the same kind of thing counted in the same setting ("evacuated"), differently
-                    if vi != vj and _same_thing(ni, nj) and ci & cj and not any(q[0] == vj for q in qs[i]) \
+                    # the same kind of thing counted in the same setting ("evacuated"), differently; sentences
+                    # that only share a word near the count must be alike, a named setting ("@capture") less so
+                    shared = ci & cj
+                    if not shared or (sims[i, j] < _CONTEXT_SIMILARITY
+                                      and not any(w.startswith("@") for w in shared)):
+                        continue
+                    settings_i, settings_j = _settings_in(ci), _settings_in(cj)
+                    if settings_i and settings_j and not settings_i & settings_j:
+                        continue  # the killed and the injured, the captured and the killed: other counts
+                    if vi != vj and _same_thing(ni, nj) and not any(q[0] == vj for q in qs[i]) \
                             and not any(q[0] == vi for q in qs[j]):
-                        slot = found.setdefault(g, {}).setdefault(("number", ni), {})
-                        slot.setdefault(vi, [_said(pi, units[i]), set()])[1].add(units[i].article)
-                        slot.setdefault(vj, [_said(pj, units[j]), set()])[1].add(units[j].article)
+                        slot = found.setdefault(g, {}).setdefault(("number", _kind_of_thing(ni)), {})
+                        about.setdefault((g, _kind_of_thing(ni)), ni)
+                        _claim(slot, vi, _said(pi, units[i]), {units[i].article})
+                        _claim(slot, vj, _said(pj, units[j]), {units[j].article})
             if sims[i, j] >= 0.6:
                 pi_ = set(places.get(units[i].text, ())) - set(places.get(units[j].text, ()))
                 pj_ = set(places.get(units[j].text, ())) - set(places.get(units[i].text, ()))
@@ -226,12 +274,55 @@ def _disagreements(units, sims, family, groups, places) -> dict[int, list[Disagr
                     a, b = pi_.pop(), pj_.pop()
                     slot.setdefault(a, [a, set()])[1].add(units[i].article)
                     slot.setdefault(b, [b, set()])[1].add(units[j].article)
+    _merge_counts(found, about)
     out: dict[int, list[Disagreement]] = {}
     for g, slots in found.items():
-        for (kind, about), claims in slots.items():
-            out.setdefault(g, []).append(Disagreement(about, kind, tuple(
-                Claim(text, tuple(sorted(srcs))) for _, (text, srcs) in sorted(claims.items(), key=lambda x: str(x[0])))))
+        for (kind, key), claims in slots.items():
+            shown = about.get((g, key), key) if kind == "number" else key
+            out.setdefault(g, []).append(Disagreement(shown, kind, tuple(
+                Claim(text, tuple(sorted(srcs))) for _, (text, srcs) in sorted(claims.items(), key=_claim_order))))
     return out
+
+
+def _claim(slot: dict, value: float, phrase: str, articles: set[str]) -> None:
+    """Add ``articles`` saying ``phrase`` to the claim of ``value``; a phrase counting other
+    nouns ("two men" where the claim says "two soldiers") is shown with it."""
+    claim = slot.setdefault(value, [phrase, set()])
+    shown = claim[0].split(" / ")
+    if not any(p.split()[-1].lower() == phrase.split()[-1].lower() for p in shown):
+        claim[0] = " / ".join(shown + [phrase])
+    claim[1].update(articles)
+
+
+def _claim_order(item: tuple[object, list]) -> tuple[bool, float, str]:
+    """Counts from the smallest up; places by name."""
+    key = item[0]
+    return (True, 0.0, key) if isinstance(key, str) else (False, float(key), "")  # type: ignore[arg-type]
+
+
+def _merge_counts(found: dict[int, dict[tuple[str, str], dict]], about: dict[tuple[int, str], str]) -> None:
+    """One disagreement per count, not one per pair of sentences: a later fact's slot counting the
+    same kind of thing with no value the first's lacks, and a claim in common (the same value from
+    the same article), is the first's disagreement seen again ("two soldiers" taken earlier, "about
+    a dozen" in the video, "at least 10" in a post), and merged into it. Slots that add values are
+    other counts (one game's yards, another's) and stay apart."""
+    slots = sorted((g, key) for g, by in found.items() for kind, key in by if kind == "number")
+    for n, (g, key) in enumerate(slots):
+        claims = found.get(g, {}).get(("number", key))
+        if claims is None:
+            continue
+        mine = {(v, a) for v, (_, arts) in claims.items() for a in arts}
+        for g2, key2 in slots[n + 1:]:
+            other = found.get(g2, {}).get(("number", key2))
+            if key2 != key or other is None or g2 == g:
+                continue
+            if set(other) <= set(claims) and mine & {(v, a) for v, (_, arts) in other.items() for a in arts}:
+                for v, (text, arts) in other.items():
+                    _claim(claims, v, text, arts)
+                mine |= {(v, a) for v, (_, arts) in other.items() for a in arts}
+                del found[g2][("number", key2)]
+                if not found[g2]:
+                    del found[g2]
 
 
 def _said(phrase: str, unit: Unit) -> str:
@@ -246,6 +337,12 @@ def _voice(unit: Unit, family: Mapping[str, int]) -> object:
 
 _SAME_THING = [{"soldiers", "men", "pows", "prisoners", "captives", "troops", "fighters"},
                {"people", "civilians", "residents", "persons", "victims"}]
+
+
+def _kind_of_thing(noun: str) -> str:
+    """The name shared by nouns counting the same things (soldiers, men, POWs)."""
+    noun = noun.lower()
+    return next((min(group) for group in _SAME_THING if noun in group), noun)
 
 
 def _same_thing(a: str, b: str) -> bool:
