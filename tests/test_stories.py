@@ -59,7 +59,7 @@ def test_seed_entities_merge_aliases_across_outlets(seeds_db):
     assert "RDK" in {rdk.name, *rdk.aliases}
     gladkov = _entity(entities, "Vyacheslav Gladkov")
     assert "Gladkov" in gladkov.aliases and gladkov.kind == "person" and len(gladkov.articles) == 3
-    for place in ("Belgorod", "Novaya Tavolzhanka", "Shebekino"):
+    for place in ("Belgorod", "Novaya Tavolzhanka", "Shebekino", "Kyiv"):  # "Kyiv denies": a place, not a person
         assert _entity(entities, place).kind == "place", place
     # the model's mistakes do not leak out: no mention spanning lines, no handles, no nationalities
     names = [n for e in entities for n in (e.name, *e.aliases)]
@@ -414,3 +414,27 @@ def test_component_products_cut_to_used_columns_equal_the_full_product():
         full = (nodes[idx] @ nodes[idx].T).toarray()
         assert np.array_equal(_gram(nodes, idx), full)
         assert full.shape == (len(idx), len(idx))
+
+
+def test_a_lone_name_the_model_calls_a_person_is_a_place_only_if_it_means_one():
+    """spaCy reads "Marseilles beat ..." or "Kyiv denies ..." as a person. A lone word so tagged,
+    also found where places go, is a place when the sentence model reads it as one; a surname
+    in the same spot ("passed to Hansbrough") stays a person."""
+    from copydesk.align.embed import shared_embedder
+    from copydesk.config import load_settings
+
+    settings = load_settings()
+    embedder = shared_embedder(settings.reuse.model, None)
+
+    def similar(a, b):
+        va, vb = embedder.encode([a, b])
+        return float(va @ vb)
+
+    texts = {"a": "Marseilles beat the visitors on Sunday. The club travels to Marseilles again in May.",
+             "b": "Hansbrough scored twice. The coach passed the ball to Hansbrough late in the game."}
+    mentions = {"a": [["Marseilles", "person", 0, None]], "b": [["Hansbrough", "person", 0, None]]}
+    kinds = {e.name: e.kind for e in merge_entities(mentions, texts, similar=similar)}
+    assert kinds == {"Marseilles": "place", "Hansbrough": "person"}
+    # without the model to ask, the model's label stands
+    kinds = {e.name: e.kind for e in merge_entities(mentions, texts)}
+    assert kinds == {"Marseilles": "person", "Hansbrough": "person"}

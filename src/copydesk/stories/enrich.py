@@ -83,7 +83,9 @@ def enrich_stories(store, stories: Sequence[Story], settings: Settings, *, publi
         articles = store.article_batch(ids)
         arts = [articles[a] for a in ids if a in articles]
         mentions = entity_mentions(store, arts, max_chars=conf.ner_max_chars)
-        entities = merge_entities(mentions, {a.id: a.text for a in arts}, similar=similar)
+        # headlines too: their words are context for the body's mentions ("... to Kyiv")
+        texts = {a.id: f"{a.title}\n\n{a.text}" if a.title else a.text for a in arts}
+        entities = merge_entities(mentions, texts, similar=similar)
         roots = _root_of(story)
         families = {a: roots.get(a, a) for a in ids}
         units = [u for a in arts for u in units_of(a)]
