@@ -121,6 +121,7 @@ def from_mapping(obj: Any, *, default_id: str, input: str, record: str | None) -
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             return make_record(rid, input=input, record=record, fmt="text", content="\n\n".join(value), meta=meta)
     raise EmptyInputError(
-        f"record '{rid}' has no article text (none of the fields {', '.join(TEXT_KEYS + HTML_KEYS)})",
+        f"record '{rid}' has no article text (no non-empty field text, body, content, maintext, html "
+        f"or another of their usual names)",
         input=input, record=record,
     )
