@@ -91,6 +91,24 @@ def test_reingest_is_a_noop_and_changes_update(tmp_path: Path):
         assert "(corrected)" in store.article("art-7").text
 
 
+def test_look_ups_of_more_ids_than_one_sqlite_chunk(tmp_path: Path):
+    """The store asks for ids 500 at a time (SQLite's limit on parameters): every look-up and
+    update by id must cover all of more than one chunk."""
+    src = tmp_path / "in.jsonl"
+    _write_jsonl(src, 1203)
+    with open_store(tmp_path / "c.db") as store:
+        copydesk.ingest([src], store)
+        ids = [f"art-{i}" for i in range(1203)]
+        assert len(store.known_hashes(ids)) == 1203
+        batch = store.article_batch(ids + ["missing"])
+        assert set(batch) == set(ids) and batch["art-1202"].title == "Story 1202"
+        assert store.fresh_fingerprints() == set(ids)
+        store.settle_fingerprints(ids[:1001])
+        assert store.fresh_fingerprints() == set(ids[1001:])
+        store.drop_fingerprints(ids[:700])
+        assert {row[0] for row in store.fingerprints()} == set(ids[700:])
+
+
 def test_interrupted_ingest_resumes_without_loss_or_doubling(tmp_path: Path):
     """kill -9 in the middle of an ingest, run again: every record once, as a clean run gives."""
     n = 6000

@@ -174,13 +174,7 @@ class SQLiteStore:
 
     # -- articles -----------------------------------------------------------------------
     def known_hashes(self, ids: Iterable[str]) -> dict[str, str]:
-        ids = list(ids)
-        out: dict[str, str] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            q = f"SELECT id, raw_hash FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
-            out.update(self.db.execute(q, chunk).fetchall())
-        return out
+        return dict(self._in_chunks("SELECT id, raw_hash FROM articles WHERE id IN ({})", list(ids)))
 
     def write_batch(self, articles: list[Article | ArticleRow], errors: list[ErrorRecord],
                     clear_inputs: list[str], run: int | None = None,
@@ -238,12 +232,14 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: cannot write: {exc}") from exc
         return added, updated
 
-    def _in_chunks(self, query: str, ids: list[str]) -> list[tuple]:
-        """``query`` (with one ``IN ({})``) run over ``ids``, 500 at a time; a SELECT's rows."""
+    def _in_chunks(self, query: str, ids: list[str], *, before: tuple = (), repeat: int = 1) -> list[tuple]:
+        """``query`` run over ``ids``, 500 at a time: each of its ``repeat`` ``IN ({})`` holds the
+        chunk, after the parameters ``before``; a SELECT's rows."""
         out: list[tuple] = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            out.extend(self.db.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall())
+            marks = ",".join("?" * len(chunk))
+            out.extend(self.db.execute(query.format(*[marks] * repeat), [*before, *chunk * repeat]).fetchall())
         return out
 
     @staticmethod
@@ -275,13 +271,8 @@ class SQLiteStore:
 
     def article_batch(self, ids: list[str]) -> dict[str, Article]:
         """Several articles by id in one query per 500 (missing ids are left out)."""
-        out: dict[str, Article] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            q = f"SELECT {_ARTICLE_COLS} FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
-            for row in self.db.execute(q, chunk):
-                out[row[0]] = self._article(row)
-        return out
+        return {row[0]: self._article(row)
+                for row in self._in_chunks(f"SELECT {_ARTICLE_COLS} FROM articles WHERE id IN ({{}})", ids)}
 
     def count_articles(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -296,17 +287,11 @@ class SQLiteStore:
 
     def drop_fingerprints(self, ids: list[str]) -> None:
         with self.db:
-            for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                marks = ",".join("?" * len(chunk))
-                self.db.execute(f"DELETE FROM fingerprints WHERE article IN ({marks})", chunk)
+            self._in_chunks("DELETE FROM fingerprints WHERE article IN ({})", ids)
             self._drop_pairs(ids)
 
     def _drop_pairs(self, ids: list[str]) -> None:
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            self.db.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})", chunk + chunk)
+        self._in_chunks("DELETE FROM pairs WHERE a IN ({}) OR b IN ({})", ids, repeat=2)
 
     def _insert_fingerprints(self, rows: list[tuple[str, str, str, bytes, bytes, bytes, bytes]]) -> None:
         self.db.executemany(
@@ -329,11 +314,7 @@ class SQLiteStore:
             if ids is None:
                 self.db.execute("UPDATE fingerprints SET fresh = 0 WHERE fresh = 1")
                 return
-            ids = list(ids)
-            for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                self.db.execute(f"UPDATE fingerprints SET fresh = 0 WHERE article IN ({','.join('?' * len(chunk))})",
-                                chunk)
+            self._in_chunks("UPDATE fingerprints SET fresh = 0 WHERE article IN ({})", list(ids))
 
     def fingerprints(self) -> list[tuple[str, str, bytes, bytes, bytes, bytes]]:
         """(article, body_hash, shingle_digest, word_digest, sentence_hashes, band_keys), in ingest order."""
@@ -475,16 +456,9 @@ class SQLiteStore:
 
     def article_entities(self, ids: Iterable[str], version: str) -> dict[str, list]:
         """Cached entity mentions of ``ids`` made by entity extractor ``version``."""
-        out: dict[str, list] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            q = ",".join("?" * len(chunk))
-            for a, data in self.db.execute(
-                    f"SELECT article, data FROM article_entities WHERE version = ? AND article IN ({q})",
-                    [version, *chunk]):
-                out[a] = json.loads(data)
-        return out
+        return {a: json.loads(data) for a, data in self._in_chunks(
+            "SELECT article, data FROM article_entities WHERE version = ? AND article IN ({})", list(ids),
+            before=(version,))}
 
     def put_article_entities(self, rows: dict[str, list], version: str) -> None:
         with self.db:
@@ -554,12 +528,8 @@ class SQLiteStore:
     def relations_from(self, originals: list[str]) -> list[Relation]:
         """Every relation whose original is one of ``originals`` (a story's articles: a story
         holds both ends of each of its relations)."""
-        out: list[Relation] = []
-        for i in range(0, len(originals), 500):
-            chunk = originals[i:i + 500]
-            q = f"SELECT {self._REL_COLS} FROM relations WHERE original IN ({','.join('?' * len(chunk))})"
-            out.extend(self._relation(r) for r in self.db.execute(q, chunk))
-        return sorted(out, key=lambda r: (r.original, r.derived))
+        rows = self._in_chunks(f"SELECT {self._REL_COLS} FROM relations WHERE original IN ({{}})", originals)
+        return sorted((self._relation(r) for r in rows), key=lambda r: (r.original, r.derived))
 
     def search_articles(self, text: str, *, limit: int = 50, offset: int = 0
                         ) -> tuple[int, list[tuple[str, str | None, str | None, str | None, str]]]:
