@@ -160,6 +160,10 @@ def test_a_labelled_headline_marks_the_copy(tmp_path: Path):
         assert rel.direction_confidence > 0.5
         assert "labelled's headline is plain's with 'Report:' and '(updated)' added" in rel.evidence
     assert headline_additions(head, f"UPDATE 2: {head}") == ["UPDATE 2:"]
+    # both carry a label: only what the longer adds counts
+    assert headline_additions(f"Explained: {head}", f"Report: Explained: {head} (updated)") == ["Report:", "(updated)"]
+    assert headline_additions(f"Explained: {head}", f"Explained: {head} (video)") == ["(video)"]
+    assert headline_additions(f"Explained: {head}", head) == []
     assert headline_additions(head, f"{head} | The Daily Ledger") == []        # branding
     assert headline_additions(f"{head} - Ledger News", head) == []
     assert headline_additions(head, f"EXCLUSIVE: {head}") == []               # an outlet's own label

@@ -98,21 +98,31 @@ def headline_additions(short: str | None, long: str | None) -> list[str]:
     target = _words(_BRANDING.sub("", short))
     if len(target) < 4:  # "Video", "Live updates": too short to be one story's headline
         return []
-    text, added = _BRANDING.sub("", long), []
+    # the labels before and notes after ``long``'s headline, peeled off one by one; the fewest that
+    # leave ``short``'s words are the additions (both may carry one label: "Explained: X" and
+    # "Report: Explained: X (updated)" add "Report:" and "(updated)")
+    heads = [([], _BRANDING.sub("", long))]
     for _ in range(4):
-        if _words(text) == target:
+        m = _LABEL.match(heads[-1][1])
+        if not m or not 0 < len(_words(m["label"])) <= 4:
             break
-        if (m := _LABEL.match(text)) and 0 < len(_words(m["label"])) <= 4:
-            added.append(m["label"] + ":")
+        heads.append((heads[-1][0] + [m["label"] + ":"], m["rest"]))
+    best: list[str] | None = None
+    for labels, text in heads:
+        notes: list[str] = []
+        for _ in range(5):
+            if _words(text) == target:
+                if best is None or len(labels) + len(notes) < len(best):
+                    best = labels + notes
+                break
+            m = _NOTE.match(text)
+            if not m or not 0 < len(_words(m["note"])) <= 3:
+                break
+            notes.insert(0, "(" + m["note"] + ")")
             text = m["rest"]
-        elif (m := _NOTE.match(text)) and 0 < len(_words(m["note"])) <= 3:
-            added.append("(" + m["note"] + ")")
-            text = m["rest"]
-        else:
-            return []
-    if _words(text) != target or any(w in _OWN_LABELS for x in added for w in _words(x)):
+    if not best or any(w in _OWN_LABELS for x in best for w in _words(x)):
         return []
-    return added
+    return best
 
 
 def foreign_branding(article: Article) -> str | None:
