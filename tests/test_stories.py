@@ -225,8 +225,10 @@ def test_quantities_read_counts_not_durations():
 
 def test_quantities_scale_and_stop_at_commas():
     found = {(v, n) for v, n, _ in quantities("about 2.5 million people fled; Comeaux, 49, took the officers; "
-                                              "more than 10,000 people")}
-    assert found == {(2_500_000.0, "people"), (10_000.0, "people")}  # an age before a comma counts nothing
+                                              "more than 10,000 people; home to 120, 000 people; "
+                                              "the 7.5 magnitude quakes")}
+    # an age before a comma counts nothing; "120, 000" is how some feeds tokenise 120,000
+    assert found == {(2_500_000.0, "people"), (10_000.0, "people"), (120_000.0, "people")}  # 7.5 counts no quakes
 
 
 def test_counts_disagree_only_about_one_setting():
@@ -438,3 +440,20 @@ def test_a_lone_name_the_model_calls_a_person_is_a_place_only_if_it_means_one():
     # without the model to ask, the model's label stands
     kinds = {e.name: e.kind for e in merge_entities(mentions, texts)}
     assert kinds == {"Marseilles": "person", "Hansbrough": "person"}
+
+
+def test_a_city_against_its_country_is_no_disagreement():
+    """"Kyiv denies ..." and "Ukraine denies ...": a capital standing for its country (or a place
+    inside a country) is not a disagreement about where; two countries are."""
+    from copydesk.stories.facts import Unit, is_country, make_facts
+
+    assert is_country("Ukraine") and is_country("the United States") and is_country("Britain")
+    assert not is_country("Kyiv") and not is_country("Shebekino")
+    family = {"a": "a", "b": "b"}
+    text = "{} denies any direct involvement in the cross-border attacks on the villages near the border."
+    for place_a, place_b, disagree in (("Kyiv", "Ukraine", False), ("Ukraine", "Russia", True)):
+        units = [Unit("a", text.format(place_a), 0), Unit("b", text.format(place_b), 0)]
+        places = {units[0].text: [place_a], units[1].text: [place_b]}
+        facts = make_facts(units, None, family, threshold=0.5, places=places)
+        found = [d for f in facts for d in f.disagreements if d.kind == "place"]
+        assert bool(found) == disagree, (place_a, place_b, found)
