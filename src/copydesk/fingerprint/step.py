@@ -19,7 +19,9 @@ from ..pipeline import Context
 class Fingerprinted(NamedTuple):
     """An article with its stored fingerprint row (see ``relate.engine.fingerprint_rows``)."""
 
-    article: Any  # the Article; its row (``store.sqlite.ArticleRow``) once encoded for the store
+    #: the Article; its row (``store.sqlite.ArticleRow``, a named tuple of the articles table's columns)
+    #: once ``store.step.EncodeStep`` has encoded it for the store
+    article: Article | tuple[Any, ...]
     row: tuple[str, str, str, bytes, bytes, bytes, bytes]
     #: the article's story terms (``stories.terms.story_terms``), None when they could not be made
     terms: bytes | None = None
