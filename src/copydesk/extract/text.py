@@ -39,6 +39,16 @@ def looks_like_headline(text: str) -> bool:
     )
 
 
+def _looks_like_standfirst(text: str) -> bool:
+    """A standfirst (dek): one line of 6-45 words under the headline that does not end as a
+    sentence does, and is no byline, date or credit line."""
+    words = text.split()
+    return (6 <= len(words) <= 45 and "\n" not in text and text[0].isupper()
+            and not text.rstrip("\"”’'").endswith((".", "!", "?", ":", ";", ",", "…"))
+            and not BYLINE_RE.match(text) and not is_date_line(text)
+            and not any(r.match(text) for r in _HEADER_LINE))
+
+
 _HEADER_LINE = (BYLINE_RE, DATE_PREFIX_RE, re.compile(r"^(?:Image|Photo|Media|Video)\s+(?:source|caption|credit)\b", re.I))
 
 
@@ -89,6 +99,11 @@ def extract_text(rec: RawRecord) -> Extracted:
                 title = meta["title"] = p
                 removed.append(Removed("title", p))
                 continue
+        if not body and removed and removed[-1].kind == "title" and _looks_like_standfirst(p):
+            # the line under the headline that sums the story up, without a full stop: a copy seldom
+            # keeps it, so left in the body it would read as an intro the original put before the text
+            removed.append(Removed("standfirst", p))
+            continue
         bm = BYLINE_RE.match(p) if len(p) <= 120 else None
         if bm:
             if not meta.get("byline"):
