@@ -179,3 +179,28 @@ def test_embeds_left_as_text_by_a_scrape_are_posts_not_body():
         ("instagram", "Jane Star", "janestar"), ("tweet", None, "janestar")]
     assert article.embeds[1].url == "https://twitter.com/janestar/status/1234567890123456789"
     assert {r.kind for r in article.removed if "janestar" in r.text} == {"embed"}
+
+
+def test_the_standfirst_under_a_headline_is_a_header_line_not_body():
+    """A one-line summary under the headline with no full stop (a standfirst, or dek) is kept
+    out of the body as a header line (a copy seldom keeps it, so in the body it would read as
+    an intro the original put before the shared text); a first paragraph that ends as a
+    sentence does, or one right after the byline, stays body."""
+    from copydesk.extract import extract
+    from copydesk.ingest.records import make_record
+
+    def read(content):
+        return segment(extract(make_record("s", input="s.txt", record=None, fmt="text", content=content)))
+
+    body = ("Officials confirmed on Tuesday that the harbour bridge would reopen next month after long repairs.\n\n"
+            "The work cost far more than expected, according to the city's transport department.")
+    dek = "City says the harbour bridge will reopen next month after a winter of delays"
+    article = read(f"Harbour bridge to reopen\n\n{dek}\n\nBy Ann Lee\n\n{body}")
+    assert article.title == "Harbour bridge to reopen" and article.byline == "Ann Lee"
+    assert article.text == body
+    assert [r.text for r in article.removed if r.kind == "standfirst"] == [dek]
+    # a first paragraph that is a sentence is body
+    article = read(f"Harbour bridge to reopen\n\n{dek}.\n\n{body}")
+    assert article.text.startswith(dek) and not [r for r in article.removed if r.kind == "standfirst"]
+    article = read(f"Harbour bridge to reopen\n\nBy Ann Lee\n\n{dek}\n\n{body}")
+    assert article.text.startswith(dek)

