@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..dates import earlier, to_instant
 from ..model import Article, Change
@@ -179,6 +180,7 @@ _GENERIC_NAMES = frozenset("news time times daily post mail sun star today world
                            "gazette bulletin sentinel examiner dispatch standard review".split())
 
 
+@lru_cache(maxsize=4096)
 def _outlet_pattern(outlet: str | None) -> re.Pattern[str] | None:
     """Whole words, case-sensitive; a name of at least four characters, or an agency's capitals
     ("AP", "AFP"; "dpa" is left out): shorter names match too much, and so do one-word names
@@ -203,10 +205,17 @@ def credits(article: Article, outlet: str | None, other: Article) -> str | None:
     pattern = _outlet_pattern(outlet)
     if pattern is None:
         return None
+    name = (outlet or "").strip()
+
+    def find(text: str) -> re.Match[str] | None:
+        # the plain substring test first: the pattern opens with a look-behind, so the regex engine
+        # tries every position of a text that, nearly always, does not hold the name at all
+        return pattern.search(text) if name in text else None
+
     for line in (article.byline or "", *(r.text for r in article.removed)):
-        if m := pattern.search(line):
+        if m := find(line):
             return _cut(line, m.start())
-    if (m := pattern.search(article.text)) and not pattern.search(other.text):
+    if (m := find(article.text)) and not find(other.text):
         return _cut(article.text, m.start())
     return None
 

@@ -584,15 +584,28 @@ def _centrality_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, s
     """One original, many copies: copies differ from each other by their own edits, so the
     original is the member of a family closest to the others. For each pair, the third
     articles related to both vote for the one they are closer to."""
-    dist, neighbours = _geometry(pairs)
+    dist, _ = _geometry(pairs)
+    near: dict[str, dict[str, float]] = {}
+    for key, value in dist.items():
+        x, y = tuple(key)
+        near.setdefault(x, {})[y] = value
+        near.setdefault(y, {})[x] = value
     out = {}
     for p in pairs:
         a, b = p["a"], p["b"]
+        if p["ab"]["type"] == "duplicate":
+            continue  # one clean body: every third article is exactly as close to both (and a family of n
+            #           exact copies made this loop n^3)
         votes = 0
-        for z in neighbours[a] & neighbours[b]:
-            da, db = dist[frozenset((a, z))], dist[frozenset((b, z))]
-            if abs(da - db) > 0.002 + 0.1 * max(da, db):
-                votes += 1 if da < db else -1
+        da_of, db_of = near[a], near[b]
+        if len(da_of) > len(db_of):
+            da_of, db_of, flip = db_of, da_of, -1
+        else:
+            flip = 1
+        for z, da in da_of.items():
+            db = db_of.get(z)
+            if db is not None and abs(da - db) > 0.002 + 0.1 * max(da, db):
+                votes += flip if da < db else -flip
         if votes:
             nearer = a if votes > 0 else b
             weight = max(-3, min(3, votes)) * W_CENTRAL
@@ -676,26 +689,31 @@ def _plans(pairs: list[dict]) -> dict[tuple[str, str], _Plan]:
     out: dict[tuple[str, str], _Plan] = {}
     for (o, d), p in sorted(edge.items()):
         d_od = dist[frozenset((o, d))]
-        via, via_len, sibling = None, 9.0, False
-        for m in sorted(neighbours.get(o, set()) & neighbours.get(d, set())):
+        via, via_len = None, 9.0
+        shared = neighbours.get(o, set()) & neighbours.get(d, set())
+        # siblings first (any such m will do), then the chain through the m that d follows most closely
+        if any(_copies_of_one((m, o) in edge and (m, d) in edge, dist[frozenset((o, m))], dist[frozenset((m, d))],
+                              d_od, edge.get((m, o)), edge.get((m, d)), p) for m in shared):
+            continue
+        for m in sorted(shared):
             d_om, d_md = dist[frozenset((o, m))], dist[frozenset((m, d))]
-            if (m, o) in edge and (m, d) in edge and d_md <= d_od + 0.001 and d_om <= d_od + 0.005 \
-                    and (edge[(m, o)]["type"] == "duplicate"
-                         or min(edge[(m, o)]["direction_confidence"], edge[(m, d)]["direction_confidence"])
-                         >= max(0.7, p["direction_confidence"] - 0.001)):
-                # o and d are both copies of m (o an exact copy, or both surer copies), each at least as close to m
-                sibling = True
-                break
             if (o, m) in edge and (m, d) in edge and d_md < d_od - max(0.001, 0.25 * d_om) and d_om < d_od + 0.05 \
                     and d_om + d_md < via_len:
                 via, via_len = m, d_om + d_md   # a chain o -> m -> d: d follows m more closely than o
-        if sibling:
-            continue
         evidence = list(p["evidence"])
         if via is not None:
             evidence.insert(0, f"indirect: {d} derives from {via}, which derives from {o}")
         out[(o, d)] = _Plan(p["pair"], p["side"], via, p["direction_confidence"], tuple(evidence))
     return out
+
+
+def _copies_of_one(both: bool, d_om: float, d_md: float, d_od: float, mo: dict | None, md: dict | None,
+                   p: dict) -> bool:
+    """Whether o and d are both copies of m (o an exact copy, or both surer copies), each at least
+    as close to m as to each other: siblings, which make no relation."""
+    return both and d_md <= d_od + 0.001 and d_om <= d_od + 0.005 and (
+        mo["type"] == "duplicate"  # type: ignore[index]
+        or min(mo["direction_confidence"], md["direction_confidence"]) >= max(0.7, p["direction_confidence"] - 0.001))  # type: ignore[index]
 
 
 def _relation(pair: dict, plan: _Plan) -> Relation:
