@@ -83,6 +83,7 @@ def date_sort_key(value: str | None) -> str | None:
     return value
 
 
+@lru_cache(maxsize=65536)
 def to_instant(value: str | None) -> tuple[float, bool] | None:
     """(POSIX seconds, has_time) for a normalised date; naive times are read as UTC."""
     key = date_sort_key(value)

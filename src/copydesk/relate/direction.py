@@ -88,6 +88,12 @@ def _name_key(name: str) -> str:
 
 
 def headline_additions(short: str | None, long: str | None) -> list[str]:
+    """See ``_headline_additions`` (cached: a family of n copies asks about n^2 pairs of headlines)."""
+    return list(_headline_additions(short, long))
+
+
+@lru_cache(maxsize=65536)
+def _headline_additions(short: str | None, long: str | None) -> tuple[str, ...]:
     """The labels ``long`` adds to ``short`` when it is the same headline (same words, any case)
     with labels before it ("UPDATE:", "Explained:") and/or notes after it ("(updated)");
     else []. A trailing branding segment (" | Outlet", " - Site News") of either is left out
@@ -95,10 +101,10 @@ def headline_additions(short: str | None, long: str | None) -> list[str]:
     Labels an outlet puts on its own piece ("Exclusive:", "Analysis:", "BREAKING:"), which a
     copy may as well drop, make no clue: [] then too."""
     if not short or not long:
-        return []
+        return ()
     target = _words(_BRANDING.sub("", short))
     if len(target) < 4:  # "Video", "Live updates": too short to be one story's headline
-        return []
+        return ()
     # the labels before and notes after ``long``'s headline, peeled off one by one; the fewest that
     # leave ``short``'s words are the additions (both may carry one label: "Explained: X" and
     # "Report: Explained: X (updated)" add "Report:" and "(updated)")
@@ -122,8 +128,8 @@ def headline_additions(short: str | None, long: str | None) -> list[str]:
             notes.insert(0, "(" + m["note"] + ")")
             text = m["rest"]
     if not best or any(w in _OWN_LABELS for x in best for w in _words(x)):
-        return []
-    return best
+        return ()
+    return tuple(best)
 
 
 def foreign_branding(article: Article) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
@@ -687,13 +687,20 @@ def _plans(pairs: list[dict]) -> dict[tuple[str, str], _Plan]:
                           "direction_confidence": d.confidence, "evidence": [side["note"], *d.evidence]}
     dist, neighbours = _geometry(pairs)
     out: dict[tuple[str, str], _Plan] = {}
+    hubs = [m for m, _ in Counter(o for o, _ in edge).most_common(16)]
     for (o, d), p in sorted(edge.items()):
         d_od = dist[frozenset((o, d))]
         via, via_len = None, 9.0
         shared = neighbours.get(o, set()) & neighbours.get(d, set())
-        # siblings first (any such m will do), then the chain through the m that d follows most closely
-        if any(_copies_of_one((m, o) in edge and (m, d) in edge, dist[frozenset((o, m))], dist[frozenset((m, d))],
-                              d_od, edge.get((m, o)), edge.get((m, d)), p) for m in shared):
+
+        def sibling_via(m: str) -> bool:
+            return _copies_of_one((m, o) in edge and (m, d) in edge, dist[frozenset((o, m))], dist[frozenset((m, d))],
+                                  d_od, edge.get((m, o)), edge.get((m, d)), p)
+
+        # siblings first (any such m will do; the articles with most copies are tried first, as in a family
+        # of n copies the one original is what makes every two of them siblings), then the chain through
+        # the m that d follows most closely
+        if any(sibling_via(m) for m in hubs if m in shared) or any(sibling_via(m) for m in shared):
             continue
         for m in sorted(shared):
             d_om, d_md = dist[frozenset((o, m))], dist[frozenset((m, d))]
