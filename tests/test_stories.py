@@ -447,11 +447,12 @@ def test_a_city_against_its_country_is_no_disagreement():
     inside a country) is not a disagreement about where; two countries are."""
     from copydesk.stories.facts import Unit, is_country, make_facts
 
-    assert is_country("Ukraine") and is_country("the United States") and is_country("Britain")
+    assert is_country("Ukraine") and is_country("the United States") and is_country("Britain") and is_country("U. S")
     assert not is_country("Kyiv") and not is_country("Shebekino")
     family = {"a": "a", "b": "b"}
     text = "{} denies any direct involvement in the cross-border attacks on the villages near the border."
-    for place_a, place_b, disagree in (("Kyiv", "Ukraine", False), ("Ukraine", "Russia", True)):
+    for place_a, place_b, disagree in (("Kyiv", "Ukraine", False), ("Ukraine", "Russia", True),
+                                       ("U. K", "United Kingdom", False)):
         units = [Unit("a", text.format(place_a), 0), Unit("b", text.format(place_b), 0)]
         places = {units[0].text: [place_a], units[1].text: [place_b]}
         facts = make_facts(units, None, family, threshold=0.5, places=places)

@@ -282,7 +282,8 @@ def _disagreements(units, sims, family, groups, places) -> dict[int, list[Disagr
                 pj_ = set(places.get(units[j].text, ())) - set(places.get(units[i].text, ()))
                 # a country against a place that is not one is a place inside it, or the country's capital
                 # standing for its government ("Kyiv denies" / "Ukraine denies"), not a disagreement
-                if len(pi_) == 1 and len(pj_) == 1 and is_country(next(iter(pi_))) == is_country(next(iter(pj_))):
+                if len(pi_) == 1 and len(pj_) == 1 and is_country(next(iter(pi_))) == is_country(next(iter(pj_))) \
+                        and not _same_place(next(iter(pi_)), next(iter(pj_))):
                     slot = found.setdefault(g, {}).setdefault(("place", "place"), {})
                     a, b = pi_.pop(), pj_.pop()
                     slot.setdefault(a, [a, set()])[1].add(units[i].article)
@@ -339,23 +340,37 @@ def _merge_counts(found: dict[int, dict[tuple[str, str], dict]], about: dict[tup
 
 
 #: other names news gives countries than their common English ones (Babel's)
-_COUNTRY_ALIASES = frozenset({
-    "us", "u.s.", "usa", "u.s.a.", "america", "uk", "u.k.", "britain", "great britain", "england", "scotland",
-    "wales", "northern ireland", "holland", "burma", "ivory coast", "czech republic"})
+_COUNTRY_ALIASES = {
+    "us": "United States", "usa": "United States", "america": "United States", "uk": "United Kingdom",
+    "britain": "United Kingdom", "great britain": "United Kingdom", "england": "England", "scotland": "Scotland",
+    "wales": "Wales", "northern ireland": "Northern Ireland", "holland": "Netherlands", "burma": "Myanmar (Burma)",
+    "ivory coast": "Côte d’Ivoire", "czech republic": "Czechia"}
 
 
 @lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    """English names of the world's countries and territories (Babel's CLDR data), lower-cased."""
+def _countries() -> dict[str, str]:
+    """The world's countries and territories (Babel's CLDR data) and their other names in news, by
+    ``_country_key``: the name each stands for."""
     from babel import Locale
 
-    names = {name.lower() for code, name in Locale("en").territories.items() if code.isalpha()}
-    return frozenset(names | _COUNTRY_ALIASES)
+    names = {_country_key(name): name for code, name in Locale("en").territories.items() if code.isalpha()}
+    names.update({_country_key(alias): name for alias, name in _COUNTRY_ALIASES.items()})
+    return names
+
+
+def _country_key(name: str) -> str:
+    """Letters only, lower-cased, without a leading "the": "U. S" and "U.S." are "us"."""
+    return re.sub(r"[^a-z]", "", name.lower().strip().removeprefix("the "))
 
 
 def is_country(place: str) -> bool:
-    name = place.lower().removeprefix("the ").strip()
-    return name in _countries()
+    return _country_key(place) in _countries()
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Two names of one country ("U. K", "United Kingdom")."""
+    ca, cb = _countries().get(_country_key(a)), _countries().get(_country_key(b))
+    return ca is not None and ca == cb
 
 
 def _said(phrase: str, unit: Unit) -> str:
