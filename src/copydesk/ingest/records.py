@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Mapping
 
 import xxhash
@@ -28,7 +29,9 @@ TEXT_KEYS = ("text", "body", "content", "article", "maintext", "article_text", "
 HTML_KEYS = ("html", "raw_html", "html_content", "page_html")
 
 
+@lru_cache(maxsize=4096)
 def _key(name: str) -> str:
+    """A record's key compared without case or separators (cached: every record repeats its file's keys)."""
     return "".join(ch for ch in name.lower() if ch.isalnum())
 
 

@@ -205,8 +205,8 @@ def _cut(line: str, at: int) -> str:
 
 
 def credits(article: Article, outlet: str | None, other: Article) -> str | None:
-    """Where ``article`` names ``outlet`` (``_outlet_pattern``) as a credit: in its byline or its removed credit and boilerplate lines, or in its text when
-    ``other``'s text does not name it too (a name both texts share is what the story is about,
+    """Where ``article`` names ``outlet`` (``_outlet_pattern``) as a credit: in its byline or its
+    removed credit and boilerplate lines, or in its text when ``other``'s text does not name it too (a name both texts share is what the story is about,
     not who it came from). The line, cut to 80 characters; None when it does not."""
     pattern = _outlet_pattern(outlet)
     if pattern is None:

@@ -568,28 +568,20 @@ def _family_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]
 W_CENTRAL = 0.6
 
 
-def _geometry(pairs: list[dict]) -> tuple[dict[frozenset[str], float], dict[str, set[str]]]:
-    """How far apart related articles are (1 - mean closeness of the two readings), and who
-    is related to whom."""
-    dist: dict[frozenset[str], float] = {}
-    neighbours: dict[str, set[str]] = {}
+def _geometry(pairs: list[dict]) -> dict[str, dict[str, float]]:
+    """How far apart related articles are (1 - mean closeness of the two readings): for each
+    article, its related articles (its neighbours) and their distance to it."""
+    near: dict[str, dict[str, float]] = {}
     for p in pairs:
-        dist[frozenset((p["a"], p["b"]))] = 1.0 - (p["ab"]["closeness"] + p["ba"]["closeness"]) / 2
-        neighbours.setdefault(p["a"], set()).add(p["b"])
-        neighbours.setdefault(p["b"], set()).add(p["a"])
-    return dist, neighbours
+        a, b = p["a"], p["b"]
+        near.setdefault(a, {})[b] = near.setdefault(b, {})[a] = 1.0 - (p["ab"]["closeness"] + p["ba"]["closeness"]) / 2
+    return near
 
 
-def _centrality_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]:
+def _centrality_clues(pairs: list[dict], near: dict[str, dict[str, float]]) -> dict[tuple[str, str], tuple[float, str]]:
     """One original, many copies: copies differ from each other by their own edits, so the
     original is the member of a family closest to the others. For each pair, the third
-    articles related to both vote for the one they are closer to."""
-    dist, _ = _geometry(pairs)
-    near: dict[str, dict[str, float]] = {}
-    for key, value in dist.items():
-        x, y = tuple(key)
-        near.setdefault(x, {})[y] = value
-        near.setdefault(y, {})[x] = value
+    articles related to both vote for the one they are closer to (``near``: ``_geometry``)."""
     out = {}
     for p in pairs:
         a, b = p["a"], p["b"]
@@ -670,8 +662,9 @@ def _plans(pairs: list[dict]) -> dict[tuple[str, str], _Plan]:
     order; siblings (two copies of one original) make none. Reads no passages or changes."""
     from .direction import date_prior, resolve
 
+    near = _geometry(pairs)
     family = _family_clues(pairs)
-    central = _centrality_clues(pairs)
+    central = _centrality_clues(pairs, near)
     edge: dict[tuple[str, str], dict] = {}
     for p in pairs:
         clues = [tuple(c) for c in p["clues"]]
@@ -685,25 +678,21 @@ def _plans(pairs: list[dict]) -> dict[tuple[str, str], _Plan]:
         o, der = (p["a"], p["b"]) if d.a_is_original else (p["b"], p["a"])
         edge[(o, der)] = {"type": side["type"], "pair": (p["a"], p["b"]), "side": key,
                           "direction_confidence": d.confidence, "evidence": [side["note"], *d.evidence]}
-    dist, neighbours = _geometry(pairs)
     out: dict[tuple[str, str], _Plan] = {}
     hubs = [m for m, _ in Counter(o for o, _ in edge).most_common(16)]
     for (o, d), p in sorted(edge.items()):
-        d_od = dist[frozenset((o, d))]
-        via, via_len = None, 9.0
-        shared = neighbours.get(o, set()) & neighbours.get(d, set())
-
-        def sibling_via(m: str) -> bool:
-            return _copies_of_one((m, o) in edge and (m, d) in edge, dist[frozenset((o, m))], dist[frozenset((m, d))],
-                                  d_od, edge.get((m, o)), edge.get((m, d)), p)
-
+        near_o, near_d = near[o], near[d]
+        d_od = near_o[d]
+        shared = near_o.keys() & near_d.keys()
         # siblings first (any such m will do; the articles with most copies are tried first, as in a family
         # of n copies the one original is what makes every two of them siblings), then the chain through
         # the m that d follows most closely
-        if any(sibling_via(m) for m in hubs if m in shared) or any(sibling_via(m) for m in shared):
+        if any(_siblings_of(m, o, d, edge, near, p) for m in hubs if m in shared) \
+                or any(_siblings_of(m, o, d, edge, near, p) for m in shared):
             continue
+        via, via_len = None, 9.0
         for m in sorted(shared):
-            d_om, d_md = dist[frozenset((o, m))], dist[frozenset((m, d))]
+            d_om, d_md = near_o[m], near_d[m]
             if (o, m) in edge and (m, d) in edge and d_md < d_od - max(0.001, 0.25 * d_om) and d_om < d_od + 0.05 \
                     and d_om + d_md < via_len:
                 via, via_len = m, d_om + d_md   # a chain o -> m -> d: d follows m more closely than o
@@ -714,13 +703,16 @@ def _plans(pairs: list[dict]) -> dict[tuple[str, str], _Plan]:
     return out
 
 
-def _copies_of_one(both: bool, d_om: float, d_md: float, d_od: float, mo: dict | None, md: dict | None,
-                   p: dict) -> bool:
-    """Whether o and d are both copies of m (o an exact copy, or both surer copies), each at least
-    as close to m as to each other: siblings, which make no relation."""
-    return both and d_md <= d_od + 0.001 and d_om <= d_od + 0.005 and (
-        mo["type"] == "duplicate"  # type: ignore[index]
-        or min(mo["direction_confidence"], md["direction_confidence"]) >= max(0.7, p["direction_confidence"] - 0.001))  # type: ignore[index]
+def _siblings_of(m: str, o: str, d: str, edge: dict, near: dict[str, dict[str, float]], p: dict) -> bool:
+    """Whether o and d (the edge ``p``) are both copies of m (o an exact copy, or both surer
+    copies), each at least as close to m as to each other: siblings, which make no relation."""
+    mo, md = edge.get((m, o)), edge.get((m, d))
+    if mo is None or md is None:
+        return False
+    d_od = near[o][d]
+    return near[m][d] <= d_od + 0.001 and near[o][m] <= d_od + 0.005 and (
+        mo["type"] == "duplicate"
+        or min(mo["direction_confidence"], md["direction_confidence"]) >= max(0.7, p["direction_confidence"] - 0.001))
 
 
 def _relation(pair: dict, plan: _Plan) -> Relation:

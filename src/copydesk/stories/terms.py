@@ -94,7 +94,7 @@ def story_terms(text: str) -> bytes:
 
 def story_terms_many(texts: Sequence[str]) -> list[bytes]:
     """``[story_terms(t) for t in texts]``: the words of all the texts found, hashed and counted
-    together (``fingerprint.hashes.word_table``), the names one text at a time."""
+    together (``fingerprint.hashes.word_table``), and so are their names (``_names_many``)."""
     hashes, owner, _lengths = word_table(texts)
     return _blobs(texts, owner, hashes)
 
