@@ -56,7 +56,7 @@ def test_seed_entities_merge_aliases_across_outlets(seeds_db):
     assert {"FRL", "Liberty of Russia Legion"} <= {frl.name, *frl.aliases}
     assert frl.kind == "organization"
     rdk = _entity(entities, "Russian Volunteer Corps")
-    assert "RDK" in {rdk.name, *rdk.aliases}
+    assert "RDK" in rdk.aliases and rdk.name == "Russian Volunteer Corps"  # the fullest form, not "Volunteer Corps"
     gladkov = _entity(entities, "Vyacheslav Gladkov")
     assert "Gladkov" in gladkov.aliases and gladkov.kind == "person" and len(gladkov.articles) == 3
     for place in ("Belgorod", "Novaya Tavolzhanka", "Shebekino", "Kyiv"):  # "Kyiv denies": a place, not a person
@@ -64,7 +64,7 @@ def test_seed_entities_merge_aliases_across_outlets(seeds_db):
     # the model's mistakes do not leak out: no mention spanning lines, no handles, no nationalities
     names = [n for e in entities for n in (e.name, *e.aliases)]
     assert not [n for n in names if "\n" in n or "/" in n or "@" in n]
-    assert not {"Russian", "Ukrainian", "Image"} & set(names)
+    assert not {"Russian", "Ukrainian", "Image", "Pro-Ukraine"} & set(names)  # "Pro-Ukraine group": no name
     assert len(names) == len(set(names)), "one name in two entities"
 
 
@@ -88,6 +88,12 @@ def test_seed_facts_count_independent_sources_not_copies(seeds_db):
     assert {"000", "004"} <= by_claim[two]
     assert any("at least 10" in k and "post" in k for k in by_claim)
     assert len(by_claim) == 3, by_claim
+    # the meeting place: the group asked for Novaya Tavolzhanka, Gladkov offered a checkpoint in
+    # Shebekino (two parties' accounts, both in 004), shown side by side
+    places = [d for f in s.facts for d in f.disagreements if d.kind == "place"]
+    assert len(places) == 1, places
+    assert [c.text.split(" (")[0] for c in places[0].claims] == ["Novaya Tavolzhanka", "Shebekino"]
+    assert all(c.sources == (next(a for a in s.articles if a.startswith("004")),) for c in places[0].claims)
     assert 1 <= len(s.brief) <= 5
     for b in s.brief:
         assert b.sources and set(b.sources) <= set(s.articles)
@@ -252,6 +258,30 @@ def test_counts_disagree_only_about_one_setting():
                   "The running back ran for 120 yards on Monday in the game near the town.")
     facts = make_facts(other, None, family, threshold=0.95)
     assert not [d for f in facts for d in f.disagreements]
+
+
+def test_parties_in_one_sentence_disagree():
+    """One report setting two parties' accounts against each other ("though they asked ... X, he
+    said ... Y"; "police said three ..., but witnesses said ten ...") shows them side by side; one
+    party updating itself ("but later said"), or a sentence with no second account, does not."""
+    from copydesk.stories.facts import Unit, make_facts
+
+    family = {"a": "a"}
+
+    def found(text, places=()):
+        unit = Unit("a", text, 0)
+        facts = make_facts([unit], None, family, threshold=0.5, places={text: list(places)})
+        return {(d.kind, c.text.split(" (")[0]) for f in facts for d in f.disagreements for c in d.claims}
+
+    assert found("Though the rebels asked him to come to Oakdale to meet them, the mayor said he would "
+                 "wait for them at a checkpoint in Riverton.", ["Oakdale", "Riverton"]) == {
+        ("place", "Oakdale"), ("place", "Riverton")}
+    assert found("Police said three people were killed in the blast, but witnesses said ten people were "
+                 "killed.") == {("number", "three people"), ("number", "ten people")}
+    assert not found("Police said three people were killed in the blast, but later said ten people were killed.")
+    assert not found("Police said three people were killed in the blast, but 40 people were injured.")
+    assert not found("The storm hit Oakdale on Monday, but the mayor said Riverton was spared.",
+                     ["Oakdale", "Riverton"])
 
 
 def test_stories_and_story_commands(seeds_db):

