@@ -141,6 +141,37 @@ def test_an_exact_copy_without_a_date_is_taken_for_the_copy_of_the_dated_one(tmp
     assert date_prior(None, "2024-05-01")[0] == -1 and date_prior("not a date", None) == (0, "")
 
 
+def test_a_date_before_a_post_the_article_carries_is_not_weighed(tmp_path: Path):
+    """A copy dated before the original, but carrying a post made after its own date: that date
+    cannot be right, so the pasted post decides (the copy adds it), and the evidence says why the
+    date was set aside. A date in the future is set aside too."""
+    from copydesk.model import Article, Embed
+    from copydesk.relate.direction import date_doubt, usable_date
+
+    base = (DEMO / "riverside-gazette-original.txt").read_text(encoding="utf-8").split("\n\n")
+    paras = [p for p in base if len(p) > 120 and "\n" not in p]
+    post = ["Flood barriers are going up along the whole of the river front tonight, stay safe everyone #news",
+            "— Dana Whitfield (@danawhit42) May 10, 2024"]
+    copy = "\n\n".join(paras[:2] + post + paras[2:])
+    _write(tmp_path / "pair.jsonl", [
+        {"id": "original", "text": "\n\n".join(paras), "published": "2024-05-09T09:00:00Z"},
+        {"id": "misdated-copy", "text": copy, "published": "2024-05-01T09:00:00Z"}])
+    report = copydesk.analyze([tmp_path / "pair.jsonl"], db=tmp_path / "pair.db")
+    (rel,) = report.relations
+    assert (rel.original, rel.derived) == ("original", "misdated-copy"), rel.evidence
+    assert any("comes before the post by @danawhit42" in e for e in rel.evidence), rel.evidence
+    assert not any("published first" in e for e in rel.evidence)
+
+    def article(published, posted=None):
+        embeds = (Embed("tweet", "A", "a", "text", None, posted),) if posted else ()
+        return Article(id="x", source=None, url=None, title=None, published=published, byline=None, text="t",
+                       embeds=embeds)
+
+    assert usable_date(article("2024-05-10T23:00:00Z", "2024-05-11")) == "2024-05-10T23:00:00Z"  # a zone apart
+    assert date_doubt(article("2024-05-01", "2024-05-10"))
+    assert date_doubt(article("2999-01-01")) and not date_doubt(article("2024-05-01"))
+
+
 def test_a_labelled_headline_marks_the_copy(tmp_path: Path):
     """Two identical bodies, no dates: the one whose headline is the other's with a label put
     before it (or a note after it) is taken for the copy, whichever was ingested first, and the

@@ -3,7 +3,8 @@
 Each clue adds to a score for "A is the original" (positive) or "B is"
 (negative); the confidence is the logistic of the total. Clues:
 
-- publication dates, when both are known and far enough apart;
+- publication dates, when both are known, plausible (not in the future, not before a post the
+  article carries) and far enough apart;
 - pasted material only one side has (embedded posts with their text): copies add, originals
   don't; an intro one side put before the shared text;
 - how well the shared passage fits the rest of each text (an original's own context);
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -226,6 +228,34 @@ def credits(article: Article, outlet: str | None, other: Article) -> str | None:
     return None
 
 
+#: how many days after an article's date a post it embeds may be dated (a post's footer gives the
+#: day where it was posted, the article's date may be another zone's)
+_POST_SLACK_DAYS = 1
+
+
+def date_doubt(article: Article, *, now: float | None = None) -> str | None:
+    """Why ``article``'s publication date cannot be right, or None: it lies in the future, or it
+    comes before a post pasted into the article (nothing embeds a post not yet made): the date of
+    a copy that misdated itself, or a page's date taken from the wrong place."""
+    when = to_instant(article.published)
+    if when is None:
+        return None
+    if when[0] > (time.time() if now is None else now) + 86400:
+        return f"{article.id}'s date ({article.published}) lies in the future, so it is not weighed"
+    for post in article.embeds:
+        posted = to_instant(post.published)
+        if posted is not None and posted[0] - when[0] > (_POST_SLACK_DAYS + 1) * 86400 - 1:
+            who = f"@{post.handle}" if post.handle else (post.author or "a post")
+            return (f"{article.id}'s date ({article.published}) comes before the post by {who} it carries "
+                    f"({post.published}), so it is not weighed")
+    return None
+
+
+def usable_date(article: Article) -> str | None:
+    """The publication date the direction weighs: the article's, unless ``date_doubt`` finds it wrong."""
+    return None if article.published is None or date_doubt(article) else article.published
+
+
 def date_prior(a: str | None, b: str | None) -> tuple[int, str]:
     """Which article the publication dates favour when the clues tie (1: A, -1: B, 0: neither),
     and how that reads. The earlier one; else, when only one of them is dated, that one: a
@@ -268,13 +298,17 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
     ``context``: how well the shared passage fits the rest of A and of B (see context_fit)."""
     evidence: list[tuple[float, str]] = []
 
-    e = earlier(a.published, b.published)
+    date_a, date_b = usable_date(a), usable_date(b)
+    e = earlier(date_a, date_b)
     if e is not None:
         first, second = (a, b) if e < 0 else (b, a)
         evidence.append((-e * W_DATE, f"{first.id} was published first ({first.published} vs {second.published})"))
-    elif a.published or b.published:
+    elif date_a or date_b:
         evidence.append((0.0, "publication dates do not settle it ("
                          + ", ".join(f"{x.id}: {x.published or 'no date'}" for x in (a, b)) + ")"))
+    for x in (a, b):
+        if x.published and (doubt := date_doubt(x)):
+            evidence.append((0.0, doubt))
 
     # posts pasted with their text; a bare link to a post is as likely the leftover of an original's embed
     posts_a, posts_b = [m for m in a.embeds if m.text], [m for m in b.embeds if m.text]
@@ -353,7 +387,7 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
                                                 f"{' and '.join(repr(x) for x in added)} added"))
             break
 
-    sign, why = date_prior(a.published, b.published)
+    sign, why = date_prior(date_a, date_b)
     return resolve(evidence, dated_first=sign, tie_reason=why)
 
 

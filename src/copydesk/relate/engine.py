@@ -23,7 +23,7 @@ from ..fingerprint import PARAMS, SentenceProfile, content_tokens, fingerprint_m
 from ..fingerprint.hashes import TokenTable
 from ..model import Article, Change, Passage, Relation, RunStats
 from .changes import changes_both
-from .direction import context_fit, decide
+from .direction import context_fit, decide, usable_date
 from ..unionfind import UnionFind
 from .pair import PairStats, is_reuse, pair_stats, reuse_type
 
@@ -401,7 +401,7 @@ class ReuseEngine:
                 "note": "same clean body (exact duplicate)",
             }
             return {
-                "a": a.id, "b": b.id, "dated": [a.published, b.published], "clues": [list(w) for w in d.weighted],
+                "a": a.id, "b": b.id, "dated": [usable_date(a), usable_date(b)], "clues": [list(w) for w in d.weighted],
                 "ab": {**both, "passages": [Passage(full_a, full_b, "verbatim").to_dict()]},
                 "ba": {**both, "passages": [Passage(full_b, full_a, "verbatim").to_dict()]},
             }
@@ -424,7 +424,7 @@ class ReuseEngine:
                 "changes": [c.to_dict() for c in (changes_ab if a_orig else changes_ba)],
             }
 
-        return {"a": a.id, "b": b.id, "dated": [a.published, b.published],
+        return {"a": a.id, "b": b.id, "dated": [usable_date(a), usable_date(b)],
                 "clues": [list(w) for w in d.weighted], "ab": side(True), "ba": side(False)}
 
 
