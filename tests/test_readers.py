@@ -273,6 +273,16 @@ def test_directory_is_read_recursively_skipping_hidden_and_unknown(tmp_path: Pat
     assert sorted(Path(p).name for p in res.skipped_files) == ["photo.png", "table.csv"]
     assert set(stored(db)) == {"top", "mid", "deep", "more"}
     assert errors_of(db) == []
+    # the report and the CLI say what was left out
+    from click.testing import CliRunner
+    from copydesk.cli import cli
+
+    out = tmp_path / "r.json"
+    res = CliRunner().invoke(cli, ["analyze", str(root), "--db", str(tmp_path / "d.db"), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "skipped: 2 file(s) of no format copydesk reads" in res.output and "table.csv" in res.output
+    assert sorted(Path(p).name for p in json.loads(out.read_text())["stats"]["skipped_files"]) == ["photo.png",
+                                                                                                   "table.csv"]
 
 
 def test_directory_of_nothing_readable_is_an_error(tmp_path: Path):

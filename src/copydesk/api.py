@@ -62,6 +62,8 @@ def ingest(
             errors += 1
     counts = stats.counts
     stats.counts["ingest_errors"] = errors
+    if reader.skipped_files:
+        stats.skipped_files.extend(reader.skipped_files)
     store.finish_run(run_id, stats.to_dict())
     return IngestResult(
         added=counts.get("articles_added", 0), updated=counts.get("articles_updated", 0),

@@ -301,6 +301,8 @@ class RunStats:
 
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    #: files inside the directories given that are of no format copydesk reads (left out, not errors)
+    skipped_files: list[str] = field(default_factory=list)
 
     def add_time(self, stage: str, seconds: float) -> None:
         self.timings[stage] = self.timings.get(stage, 0.0) + seconds
@@ -309,7 +311,10 @@ class RunStats:
         self.counts[key] = self.counts.get(key, 0) + n
 
     def to_dict(self) -> dict[str, Any]:
-        return {"timings": {k: round(v, 4) for k, v in self.timings.items()}, "counts": dict(self.counts)}
+        out: dict[str, Any] = {"timings": {k: round(v, 4) for k, v in self.timings.items()}, "counts": dict(self.counts)}
+        if self.skipped_files:
+            out["skipped_files"] = list(self.skipped_files)
+        return out
 
 
 __all__ = [
