@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -204,8 +205,10 @@ def test_jsonl_lines_ids_and_blank_lines(tmp_path: Path):
 @pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
 def test_warc_html_responses(tmp_path: Path, gz: bool):
     src = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    dated = html_page("Oslo bridge", body("Oslo")).replace(
+        "<title>", '<meta property="article:published_time" content="2019-04-02T08:15:00Z"><title>')
     write_warc(src, [("https://example.com/lisbon", html_page("Lisbon bridge", body("Lisbon"))),
-                     ("https://example.com/oslo", html_page("Oslo bridge", body("Oslo")))], gz=gz)
+                     ("https://example.com/oslo", dated)], gz=gz)
     db = tmp_path / "c.db"
     report = copydesk.analyze([src], db=db)
     assert report.errors == ()
@@ -216,7 +219,11 @@ def test_warc_html_responses(tmp_path: Path, gz: bool):
     assert arts["crawl-2"].url == "https://example.com/oslo"
     assert "Lisbon" in arts["crawl-1"].text and "Oslo" in arts["crawl-2"].text
     assert arts["crawl-1"].title == "Lisbon bridge"
-    assert arts["crawl-1"].published  # the WARC-Date
+    # a page that declares no date has its crawl time (the WARC-Date) as a stand-in; a page's own
+    # date wins over the crawl time (the crawler may have fetched it years later)
+    warc_date = next(ArchiveIterator(gzip.open(src) if gz else open(src, "rb"))).rec_headers.get_header("WARC-Date")
+    assert arts["crawl-1"].published[:10] == warc_date[:10]
+    assert arts["crawl-2"].published.startswith("2019-04-02T08:15")
     assert arts["crawl-1"].record == "record 1 (https://example.com/lisbon)"
 
 

@@ -174,7 +174,9 @@ def read_warc(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
                     if missing:
                         raise FormatError(f"truncated WARC record: {missing:,} bytes of its Content-Length are missing")
                     content = decode(body)
-                    meta = {"url": uri, "published": rec.rec_headers.get_header("WARC-Date")}
+                    # the crawl time: when the page was seen, a stand-in for its publication date only
+                    # where the page declares none (a crawl can fetch an original after its copies)
+                    meta = {"url": uri, "crawled": rec.rec_headers.get_header("WARC-Date")}
                     fmt = "text" if "text/plain" in ctype.lower() else "html"
                     yield make_record(f"{stem}-{n}", input=name, record=where, fmt=fmt, content=content, meta=meta)
                 except InputError as exc:
