@@ -49,12 +49,19 @@ def lexical_matches(sa: list[SentenceProfile], sb: list[SentenceProfile]) -> Dra
     scored: list[tuple[int, float, int, int, str]] = []  # (rank, score, a, b, kind)
     pending: list[tuple[int, int, float]] = []
     strings_a = {}
+    in_b: dict[int, int] = {}
+    for s in sb:
+        in_b[s.hash] = in_b.get(s.hash, 0) + 1
     for s in sb:
         if not s.tokens:
             continue
-        for i in by_hash.get(s.hash, ()):
+        same = by_hash.get(s.hash, ())
+        for i in same:
             if sa[i].tokens == s.tokens:
                 scored.append((3, 1.0, i, s.index, "verbatim"))
+        if len(same) == 1 and in_b[s.hash] == 1 and sa[same[0]].tokens == s.tokens:
+            continue  # the one verbatim pair of this sentence in either text: it is assigned first, so no
+            #           edited or paraphrase candidate of this sentence could be
         if len(s.tokens) < MIN_TOKENS:
             continue
         counts: dict[int, int] = {}
@@ -113,6 +120,8 @@ def finish(draft: Draft, similarity: dict[tuple[int, int], float] | None, thresh
             extra.append((1, cos, a, b, "paraphrase"))
         elif dice >= LEXICAL_PARAPHRASE:
             extra.append((1, dice, a, b, "paraphrase"))
+    if not extra:
+        return list(draft.matches)  # already one to one, in order of b
     scored = [(KIND_RANK[m.kind], m.score, m.a, m.b, m.kind) for m in draft.matches] + extra
     return _assign(scored)
 

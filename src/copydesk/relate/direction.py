@@ -31,6 +31,7 @@ from functools import lru_cache
 
 from ..dates import earlier, to_instant
 from ..model import Article, Change
+from .lexicon import american
 from .pair import PairStats
 
 # Weights are log-odds, set from how often each clue points the right way on the
@@ -319,8 +320,6 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
         evidence.append((sign * W_EMBEDS, f"{carrier.id} carries pasted social posts ({handles}) that the other lacks"))
 
     def spelled(changes: list[Change]) -> list[str]:
-        from .lexicon import american
-
         return [f"{c.original_text}→{c.derived_text}" for c in changes
                 if c.kind == "spelling" and american(c.original_text.lower()) == c.derived_text.lower()]
 

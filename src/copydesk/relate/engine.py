@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import islice
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
@@ -566,6 +567,9 @@ def _family_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]
 
 
 W_CENTRAL = 0.6
+#: at most this many third articles vote on a pair (a family of n near-duplicates has n - 2 for each of its
+#: n^2 / 2 pairs; the vote's weight is capped at 3 of them anyway)
+MAX_VOTERS = 64
 
 
 def _geometry(pairs: list[dict]) -> dict[str, dict[str, float]]:
@@ -583,6 +587,7 @@ def _centrality_clues(pairs: list[dict], near: dict[str, dict[str, float]]) -> d
     original is the member of a family closest to the others. For each pair, the third
     articles related to both vote for the one they are closer to (``near``: ``_geometry``)."""
     out = {}
+    in_order: dict[str, list[str]] = {}  # each article's neighbours by id
     for p in pairs:
         a, b = p["a"], p["b"]
         if p["ab"]["type"] == "duplicate":
@@ -591,13 +596,20 @@ def _centrality_clues(pairs: list[dict], near: dict[str, dict[str, float]]) -> d
         votes = 0
         da_of, db_of = near[a], near[b]
         if len(da_of) > len(db_of):
-            da_of, db_of, flip = db_of, da_of, -1
+            a, b, da_of, db_of, flip = b, a, db_of, da_of, -1
         else:
             flip = 1
-        for z, da in da_of.items():
-            db = db_of.get(z)
+        if len(da_of) <= MAX_VOTERS:
+            voters: Iterable[str] = da_of
+        else:  # a large family: the first MAX_VOTERS articles (by id) related to both vote, not every one
+            if a not in in_order:
+                in_order[a] = sorted(da_of)
+            voters = islice((z for z in in_order[a] if z in db_of), MAX_VOTERS)
+        for z in voters:
+            da, db = da_of[z], db_of.get(z)
             if db is not None and abs(da - db) > 0.002 + 0.1 * max(da, db):
                 votes += flip if da < db else -flip
+        a, b = p["a"], p["b"]
         if votes:
             nearer = a if votes > 0 else b
             weight = max(-3, min(3, votes)) * W_CENTRAL
@@ -683,12 +695,14 @@ def _plans(pairs: list[dict]) -> dict[tuple[str, str], _Plan]:
     for (o, d), p in sorted(edge.items()):
         near_o, near_d = near[o], near[d]
         d_od = near_o[d]
-        shared = near_o.keys() & near_d.keys()
         # siblings first (any such m will do; the articles with most copies are tried first, as in a family
-        # of n copies the one original is what makes every two of them siblings), then the chain through
-        # the m that d follows most closely
-        if any(_siblings_of(m, o, d, edge, near, p) for m in hubs if m in shared) \
-                or any(_siblings_of(m, o, d, edge, near, p) for m in shared):
+        # of n copies the one original is what makes every two of them siblings: the articles related to
+        # both are only listed when no hub settles it, as listing them for each of a family's n^2 edges
+        # made this loop n^3), then the chain through the m that d follows most closely
+        if any(m in near_o and m in near_d and _siblings_of(m, o, d, edge, near, p) for m in hubs):
+            continue
+        shared = near_o.keys() & near_d.keys()
+        if any(_siblings_of(m, o, d, edge, near, p) for m in shared):
             continue
         via, via_len = None, 9.0
         for m in sorted(shared):
