@@ -100,6 +100,14 @@ def test_seed_facts_count_independent_sources_not_copies(seeds_db):
         assert b.text in {f.text for f in s.facts}
     cited = {a[:3] for b in s.brief for a in b.sources}
     assert {"000", "004"} <= cited  # both independent originals are heard
+    # and each brief sentence reads on its own: not the tail of a quotation the sentence splitter cut
+    # ("They will be transferred to the Ukrainian side for the exchange procedure,” said the man.")
+    from copydesk.stories.facts import stands_alone
+
+    assert all(stands_alone(b.text) for b in s.brief), [b.text for b in s.brief]
+    assert not stands_alone("They will be transferred to the Ukrainian side,” said the man.")
+    assert not stands_alone("“We have already decided the fate of these guys.")
+    assert stands_alone("“The enemy scattered and retreated,” the statement added.")
 
 
 def test_story_ids_hold_when_articles_are_added(tmp_path, shared):

@@ -15,7 +15,9 @@ he would expect them at a checkpoint in Shebekino"; "police said three ..., but 
 said ten ..."): places or counts that differ between the accounts are a disagreement too,
 each claim shown with its account.
 The brief picks the best-supported facts, in the lead original's order, each with
-the articles it comes from."""
+the articles it comes from: one of every independent source first, then what
+independent sources confirm, then each source's own in turn (a copy repeating a fact
+ranks it no higher), sentences that read on their own before quotation fragments."""
 
 from __future__ import annotations
 
@@ -456,11 +458,31 @@ def _same_thing(a: str, b: str) -> bool:
     return a == b or any(a in s and b in s for s in _SAME_THING)
 
 
+def stands_alone(text: str) -> bool:
+    """Whether a sentence reads on its own in a brief: not the middle or end of a quotation that the
+    sentence splitter cut ("They will be transferred ...,” said the man.": the quote opened a
+    sentence earlier), not the start of one that goes on, not a fragment starting in lower case."""
+    text = text.strip()
+    if not text or text[0].islower():
+        return False
+    opened = 0
+    for c in text:
+        if c == "“":
+            opened += 1
+        elif c == "”":
+            if not opened:
+                return False
+            opened -= 1
+    return not opened and text.count('"') % 2 == 0
+
+
 def make_brief(facts: Sequence[Fact], order: Mapping[str, int], family: Mapping[str, object], *,
                sentences: int) -> list[BriefSentence]:
     """The best-supported facts (at most ``sentences``), each citing its sources, with the
     best fact of every independent source first so that no original goes unheard."""
-    ranked = sorted(facts, key=lambda f: (-f.independent_sources, -len(f.sources), order.get(f.text, 1 << 30)))
+    # a copy repeating a fact is no confirmation, so it does not rank it either
+    ranked = sorted(facts, key=lambda f: (not stands_alone(f.text), -f.independent_sources,
+                                          order.get(f.text, 1 << 30)))
     chosen: list[Fact] = []
     heard: set[object] = set()
     for f in ranked:  # one per family first
@@ -468,10 +490,16 @@ def make_brief(facts: Sequence[Fact], order: Mapping[str, int], family: Mapping[
         if not voices <= heard and len(chosen) < sentences:
             chosen.append(f)
             heard |= voices
-    for f in ranked:
-        if len(chosen) >= sentences:
-            break
-        if f not in chosen:
+    for f in ranked:  # then what independent sources confirm
+        if len(chosen) < sentences and f.independent_sources > 1 and f not in chosen:
             chosen.append(f)
+    queues: dict[object, list[Fact]] = {}  # then each source's own, taking turns
+    for f in ranked:
+        if f not in chosen:
+            queues.setdefault(family.get(f.sources[0]) if f.sources else None, []).append(f)
+    while len(chosen) < sentences and any(queues.values()):
+        for q in queues.values():
+            if q and len(chosen) < sentences:
+                chosen.append(q.pop(0))
     chosen.sort(key=lambda f: order.get(f.text, 1 << 30))
     return [BriefSentence(f.text, f.sources) for f in chosen]
