@@ -19,6 +19,10 @@ EDITED_MIN = 0.80          # rapidfuzz ratio of token strings for an "edited" ma
 CANDIDATE_DICE = 0.30      # content-word Dice for a paraphrase candidate
 LEXICAL_PARAPHRASE = 0.60  # Dice that counts as paraphrase without a model
 MIN_TOKENS = 4             # shorter sentences are only matched verbatim
+#: a reworded copy may move its sentences about (a restructured rewrite); it is still one when this share
+#: of the shorter text's sentences have a counterpart, in any order (see relate.pair.is_reuse). At 0.7,
+#: two rewrites of one press release in ECB+ passed (each covering 70% of the other)
+UNORDERED_COVERAGE = 0.8
 KIND_RANK = {"verbatim": 3, "edited": 2, "paraphrase": 1}
 
 
@@ -128,8 +132,9 @@ def finish(draft: Draft, similarity: dict[tuple[int, int], float] | None, thresh
 
 def open_candidates(draft: Draft, sa: list[SentenceProfile], sb: list[SentenceProfile]) -> list[tuple[int, int]]:
     """The paraphrase candidates worth asking the model about: none when even all of them
-    could not make the pair reuse (too few, out of order), and only the lexically
-    uncertain ones (the confident ones count without the model)."""
+    could not make the pair reuse (too few, or out of order and too few to cover most of
+    the shorter text), and only the lexically uncertain ones (the confident ones count
+    without the model)."""
     import bisect
 
     uncertain = [(a, b) for a, b, d in draft.pending if d < LEXICAL_PARAPHRASE]
@@ -144,7 +149,10 @@ def open_candidates(draft: Draft, sa: list[SentenceProfile], sb: list[SentencePr
     n_a = sum(1 for s in sa if len(s.tokens) >= MIN_TOKENS) or len(sa)
     n_b = sum(1 for s in sb if len(s.tokens) >= MIN_TOKENS) or len(sb)
     strong = sum(1 for m in draft.matches if m.kind in ("verbatim", "edited"))
-    if strong < 2 and len(tails) < max(3, 0.5 * min(n_a, n_b)):
+    # at most this many one-to-one matches, in any order
+    reach = min(len({a for _b, a in points}), len({b for b, _a in points}))
+    if strong < 2 and len(tails) < max(3, 0.5 * min(n_a, n_b)) \
+            and reach < max(4, UNORDERED_COVERAGE * min(n_a, n_b)):
         return []
     # already reuse: ask only when the candidates would change the share noticeably
     if strong >= 2:

@@ -38,7 +38,23 @@ def _capitalised(words: list[tuple[str, int, int]], i: int, text: str, base: int
     return (w[:1].isupper() and not sentence_initial and not w.isupper()) or (w.isupper() and len(w) > 1)
 
 
-def classify_chunk(old: list[str], new: list[str], *, old_caps: bool, new_caps: bool, in_quote: bool) -> str:
+def _hedges(words: list[str], after: str | None = None) -> list[str]:
+    """The hedging words among ``words`` (lower-cased; ``after``: the word that follows them, if
+    any). An approximator hedges only a number ("about 300", "nearly half", "at least 10"):
+    "asked about the plan" hedges nothing."""
+    out = []
+    for i, w in enumerate(words):
+        if w in HEDGES:
+            following = words[i + 1] if i + 1 < len(words) else after
+            if w not in APPROXIMATORS or (following is not None and is_number(following)):
+                out.append(w)
+    return out
+
+
+def classify_chunk(old: list[str], new: list[str], *, old_caps: bool, new_caps: bool, in_quote: bool,
+                   old_after: str | None = None, new_after: str | None = None) -> str:
+    """The kind of one edit: ``old`` words replaced by ``new`` (``old_after``, ``new_after``: the
+    word after each in its sentence, None at its end)."""
     lo = [w.lower().replace("’", "'") for w in old]
     ln = [w.lower().replace("’", "'") for w in new]
     neg_o = sum(w in NEGATIONS or w.endswith("n't") for w in lo)
@@ -50,8 +66,8 @@ def classify_chunk(old: list[str], new: list[str], *, old_caps: bool, new_caps: 
     if nums_o != nums_n and (nums_o or nums_n):
         return "number"
     small = len(lo) <= 3 and len(ln) <= 3
-    hedge_o = [w for w in lo if w in HEDGES]
-    hedge_n = [w for w in ln if w in HEDGES]
+    hedge_o = _hedges(lo, old_after.lower() if old_after else None)
+    hedge_n = _hedges(ln, new_after.lower() if new_after else None)
     if len(hedge_o) != len(hedge_n) and (small or not (lo and ln)):
         return "hedge"
     if len(lo) == len(ln) and lo and all(a == b or spelling_variants(a, b) for a, b in zip(lo, ln)) and lo != ln:
@@ -108,9 +124,11 @@ def _diff_texts(a_text: str, b_text: str) -> tuple[tuple[tuple[str, str, str, in
         b_caps = any(_capitalised(bw, j, b_text, b_start) for j in range(j1, j2))
         if all(o.lower() == n.lower() for o, n in zip(old, new)) and len(old) == len(new):
             continue  # capitalisation only
-        kind_ab = classify_chunk(old, new, old_caps=a_caps, new_caps=b_caps,
+        a_after = aw[i2][0] if i2 < len(aw) else None
+        b_after = bw[j2][0] if j2 < len(bw) else None
+        kind_ab = classify_chunk(old, new, old_caps=a_caps, new_caps=b_caps, old_after=a_after, new_after=b_after,
                                  in_quote=i2 > i1 and _in_quote(a_text, a_span[0] - a_start, a_span[1] - a_start))
-        kind_ba = classify_chunk(new, old, old_caps=b_caps, new_caps=a_caps,
+        kind_ba = classify_chunk(new, old, old_caps=b_caps, new_caps=a_caps, old_after=b_after, new_after=a_after,
                                  in_quote=j2 > j1 and _in_quote(b_text, b_span[0] - b_start, b_span[1] - b_start))
         ab.append((kind_ab, a_piece, b_piece, *b_span))
         ba.append((kind_ba, b_piece, a_piece, *a_span))
@@ -158,8 +176,9 @@ def meaning_changes(o_text: str, d_text: str, d_span: tuple[int, int]) -> list[C
     neg_d = sum(w in NEGATIONS or w.endswith("n't") for w in ld)
     if (neg_o == 0) != (neg_d == 0):
         out.append(Change("negation", o_text if neg_o else "", d_text if neg_d else "", d_span))
-    dropped = [w for w in dict.fromkeys(lo) if w in HEDGES and w not in ld]
-    added = [w for w in dict.fromkeys(ld) if w in HEDGES and w not in lo]
+    hedges_o, hedges_d = _hedges(lo), _hedges(ld)
+    dropped = [w for w in dict.fromkeys(hedges_o) if w not in hedges_d]
+    added = [w for w in dict.fromkeys(hedges_d) if w not in hedges_o]
     # one approximator swapped for another ("about" -> "around") is rewording, not a hedge change
     while any(w in APPROXIMATORS for w in dropped) and any(w in APPROXIMATORS for w in added):
         dropped.remove(next(w for w in dropped if w in APPROXIMATORS))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..align.sentences import SentenceMatch
+from ..align.sentences import UNORDERED_COVERAGE, SentenceMatch
 from ..fingerprint import MIN_SENTENCE_TOKENS, SentenceProfile
 
 QUOTE_SENTENCE = 0.6   # a sentence this much inside quotation marks is a quote
@@ -89,12 +89,17 @@ def is_reuse(st: PairStats) -> bool:
 
     Either two or more substantial verbatim/edited sentences (partial reuse,
     near-duplicates), or a large share of reworded sentences in the same order
-    (a rewrite); independent reports share facts and quotes, not that."""
+    (a rewrite), or most of the shorter text's sentences reworded in any order (a
+    restructured rewrite); independent reports share facts and quotes, not that."""
     if st.strong >= 2 and st.strong_chars >= 150:
         return True
     smaller = min(st.n_a, st.n_b)
     found = st.strong + st.para
-    return found >= max(3, 0.5 * smaller) and st.ordered >= 0.6 and max(st.share_a, st.share_b) >= 0.4
+    if found >= max(3, 0.5 * smaller) and st.ordered >= 0.6 and max(st.share_a, st.share_b) >= 0.4:
+        return True
+    # restructured: most of the shorter text's sentences have a counterpart, in whatever order, and each
+    # text holds half of the other (a short report whose few sentences restate a longer one's facts is not it)
+    return found >= max(4, UNORDERED_COVERAGE * smaller) and min(st.share_a, st.share_b) >= 0.5
 
 
 def reuse_type(share_derived: float, share_original: float, reworded: float) -> str:
