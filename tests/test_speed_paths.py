@@ -455,7 +455,8 @@ def test_batched_fingerprints_equal_one_at_a_time():
 
 
 def test_similar_with_its_low_byte_prefilter_equals_the_plain_rule():
-    from copydesk.relate.engine import MIN_SHINGLE_J, MIN_WORD_J, MIN_WORD_J_WITH_SHINGLES, _Similar
+    from copydesk.relate.engine import (MIN_SHINGLE_J, MIN_WORD_CONTAINMENT, MIN_WORD_J, MIN_WORD_J_CONTAINED,
+                                        MIN_WORD_J_WITH_SHINGLES, _Similar)
 
     rng = np.random.default_rng(11)
     n = 300
@@ -470,7 +471,12 @@ def test_similar_with_its_low_byte_prefilter_equals_the_plain_rule():
         shingle[i, near] = (shingle[i - 1, near] & np.uint32(0xFF)) | (shingle[i, near] & np.uint32(0xFFFFFF00))
     x, y = np.arange(n - 1), np.arange(1, n)
     sj, wj = (shingle[x] == shingle[y]).mean(axis=1), (words[x] == words[y]).mean(axis=1)
-    plain = (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04))
+    # the containment route: sizes from the digests' mean values, the share of the smaller set in the larger
+    size = 1.0 / words.astype(np.float64).mean(axis=1)
+    ratio = np.maximum(size[x], size[y]) / np.minimum(size[x], size[y])
+    contained = wj * (1 + ratio) / (1 + wj) >= MIN_WORD_CONTAINMENT
+    plain = (sj >= MIN_SHINGLE_J) | (wj >= MIN_WORD_J) | ((wj >= MIN_WORD_J_WITH_SHINGLES) & (sj >= 0.04)) \
+        | ((wj >= MIN_WORD_J_CONTAINED) & contained)
     assert 0 < plain.sum() < n - 1
     assert np.array_equal(_Similar(shingle, words)(x, y), plain)
 
