@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -423,6 +424,17 @@ def test_enrich_makes_what_analyze_left_for_later(tmp_path: Path):
     again = runner.invoke(cli, ["enrich", "--db", str(db), "--story", big.id])
     assert again.exit_code == 0 and "enriched 0 stories" in again.output
     assert "not made yet" not in runner.invoke(cli, ["story", big.id, "--db", str(db)]).output
+    # facts made by an earlier copydesk are stale: shown as such, and made again
+    from copydesk.stories.enrich import ENRICH_VERSION
+
+    assert after.enriched == ENRICH_VERSION
+    with open_store(db) as store:
+        store.update_stories([replace(after, enriched="old", facts=after.facts[:1])])
+    assert "not made yet" in runner.invoke(cli, ["story", big.id, "--db", str(db)]).output
+    redone = runner.invoke(cli, ["enrich", "--db", str(db), "--story", big.id, "--json"])
+    assert [s["id"] for s in json.loads(redone.output)] == [big.id]
+    with open_store(db) as store:
+        assert store.story(big.id).facts == after.facts and store.story(big.id).enriched == ENRICH_VERSION
 
 
 def test_terms_matrix_rows_are_unit_length_with_empty_articles_anywhere():

@@ -173,10 +173,14 @@ def analyze(
 
 
 def awaits_enrichment(story: Story, settings: Settings | None = None) -> bool:
-    """Whether ``story`` is big enough for entities, facts and a brief but has none yet
-    (``analyze`` makes them for a budget of stories a run; ``enrich`` for the rest)."""
+    """Whether ``story`` is big enough for entities, facts and a brief but has none yet, or has
+    them from an earlier copydesk (``analyze`` makes them for a budget of stories a run;
+    ``enrich`` for the rest)."""
+    from .stories.enrich import ENRICH_VERSION
+
     settings = settings or load_settings()
-    return len(story.articles) >= settings.stories.enrich_min_articles and not (story.entities or story.facts)
+    return len(story.articles) >= settings.stories.enrich_min_articles and (
+        not (story.entities or story.facts) or story.enriched != ENRICH_VERSION)
 
 
 def enrich(store: SQLiteStore, *, story_ids: list[str] | None = None, limit: int | None = None,

@@ -522,8 +522,9 @@ def story(story_id: str, db: str, as_json: bool) -> None:
         for b in s.brief:
             con.print(f"  {escape(b.text)} [dim]\\[{escape(', '.join(b.sources))}][/]")
     if api.awaits_enrichment(s):
-        con.print(f"[dim]entities, facts and brief are not made yet for this story (analyze makes them for the "
-                  f"stories with most independent sources): copydesk enrich --db {escape(db)} --story {escape(s.id)}[/]")
+        con.print(f"[dim]entities, facts and brief are not made yet for this story, or were made by an earlier "
+                  f"copydesk (analyze makes them for the stories with most independent sources): "
+                  f"copydesk enrich --db {escape(db)} --story {escape(s.id)}[/]")
     for c in changes:
         con.print(f"[dim]{c.kind}: {escape(c.story)} <- {escape(', '.join(c.others))} (run {c.run})[/]"
                   if c.kind == "merge" else f"[dim]split: {escape(c.story)} -> {escape(', '.join(c.others))}[/]")

@@ -272,6 +272,8 @@ class Story(_Record):
     entities: tuple[Entity, ...] = ()
     facts: tuple[Fact, ...] = ()
     brief: tuple[BriefSentence, ...] = ()
+    #: the version of what made the entities, facts and brief (they are made again under another)
+    enriched: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -409,6 +409,7 @@ class SQLiteStore:
                                    for d in f["disagreements"]))
                         for f in data.get("facts", [])),
             brief=tuple(BriefSentence(b["text"], tuple(b["sources"])) for b in data.get("brief", [])),
+            enriched=data.get("enriched"),
         )
 
     def stories(self) -> list[Story]:

@@ -11,8 +11,12 @@ from ..config import Settings
 from ..dates import date_sort_key
 from ..model import Story
 from ..pipeline import Progress, _no_progress
-from .entities import entity_mentions, merge_entities, ner_text
+from .entities import ENTITY_VERSION, entity_mentions, merge_entities, ner_text
 from .facts import make_brief, make_facts, needs_vectors, units_of, word_overlap
+
+#: what makes a story's entities, facts and brief: stories enriched under another version are enriched
+#: again (3: disagreements between the parties of one sentence; briefs that copies do not rank)
+ENRICH_VERSION = f"{ENTITY_VERSION}+facts-3"
 
 
 def _reading_order(story: Story, published: dict[str, str | None], order: dict[str, int]) -> list[str]:
@@ -50,8 +54,10 @@ def enrich_stories(store, stories: Sequence[Story], settings: Settings, *, publi
         if len(s.articles) < conf.enrich_min_articles:
             continue
         before = previous.get(s.id)
-        if before is not None and set(before.articles) == set(s.articles) and (before.entities or before.facts):
-            out[i] = replace(s, entities=before.entities, facts=before.facts, brief=before.brief)
+        if before is not None and set(before.articles) == set(s.articles) and (before.entities or before.facts) \
+                and before.enriched == ENRICH_VERSION:
+            out[i] = replace(s, entities=before.entities, facts=before.facts, brief=before.brief,
+                             enriched=before.enriched)
         else:
             todo.append(i)
     # the stories with most independent sources first, then the largest, up to the budget
@@ -103,6 +109,7 @@ def enrich_stories(store, stories: Sequence[Story], settings: Settings, *, publi
         facts = make_facts(units, vectors, families, threshold=conf.fact_threshold, places=places, dice=dice)
         rank = {u.text: n for n, u in enumerate(units)}
         brief = make_brief(facts, rank, families, sentences=conf.brief_sentences)
-        out[i] = replace(story, entities=tuple(entities), facts=tuple(facts), brief=tuple(brief))
+        out[i] = replace(story, entities=tuple(entities), facts=tuple(facts), brief=tuple(brief),
+                         enriched=ENRICH_VERSION)
         progress("stories", 1, len(todo))
     return out
