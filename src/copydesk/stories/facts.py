@@ -339,8 +339,11 @@ def _between_parties(unit: Unit, g: int, places: Sequence[str], found: dict, abo
     if parts is None:
         return
     a, b = parts
-    in_a = {p for p in places if p in a} - {p for p in places if p in b}
-    in_b = {p for p in places if p in b} - {p for p in places if p in a}
+
+    def named(text: str) -> set[str]:
+        return {p for p in places if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)}
+
+    in_a, in_b = named(a) - named(b), named(b) - named(a)
     if len(in_a) == 1 and len(in_b) == 1:
         pa, pb = next(iter(in_a)), next(iter(in_b))
         if is_country(pa) == is_country(pb) and not _same_place(pa, pb):
@@ -478,8 +481,9 @@ def stands_alone(text: str) -> bool:
 
 def make_brief(facts: Sequence[Fact], order: Mapping[str, int], family: Mapping[str, object], *,
                sentences: int) -> list[BriefSentence]:
-    """The best-supported facts (at most ``sentences``), each citing its sources, with the
-    best fact of every independent source first so that no original goes unheard."""
+    """The best-supported facts (at most ``sentences``), each citing its sources: the best fact of
+    every independent source first so that no original goes unheard, then the facts independent
+    sources confirm, then each source's own in turn; in reading order (``order``)."""
     # a copy repeating a fact is no confirmation, so it does not rank it either
     ranked = sorted(facts, key=lambda f: (not stands_alone(f.text), -f.independent_sources,
                                           order.get(f.text, 1 << 30)))
