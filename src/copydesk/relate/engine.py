@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import time
-from itertools import islice
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
