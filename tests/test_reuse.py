@@ -141,6 +141,25 @@ def test_a_condensed_restructured_rewrite_is_found_by_the_candidate_stage(tmp_pa
     assert report.relations[0].share >= 0.8
 
 
+def test_two_copies_edited_apart_are_siblings_not_copies_of_each_other(tmp_path: Path):
+    """A wire story and two copies of it, all dated the same day, each copy with edits of its own in
+    other paragraphs: neither copy holds the other's edits, so neither was taken from the other (the
+    original lies between them), however unsure the directions are. Only original -> copy relations."""
+    paras = [p for p in (DEMO / "riverside-gazette-original.txt").read_text(encoding="utf-8").split("\n\n")
+             if len(p) > 120 and "\n" not in p]
+    a, b = list(paras), list(paras)
+    a[0] = a[0].replace("gave way", "collapsed").replace("swollen", "rising")
+    a[1] = a[1].replace("taken to hospital", "admitted to hospital").replace("Rescue boats", "Rescue crews")
+    b[6] = b[6].replace("Residents described", "Locals described").replace("turned a thick", "went a thick")
+    b[7] = b[7].replace("has issued", "has put out").replace("Engineers hope", "Engineers expect")
+    _write(tmp_path / "wire.jsonl", [{"id": "wire-original", "text": "\n\n".join(paras), "published": "2025-03-14"},
+                                     {"id": "copy-a", "text": "\n\n".join(a), "published": "2025-03-14"},
+                                     {"id": "copy-b", "text": "\n\n".join(b), "published": "2025-03-14"}])
+    report = copydesk.analyze([tmp_path / "wire.jsonl"], db=tmp_path / "w.db")
+    assert sorted((r.original, r.derived) for r in report.relations) == [
+        ("wire-original", "copy-a"), ("wire-original", "copy-b")]
+
+
 def test_clues_that_cancel_out_leave_the_decision_to_the_dates():
     """A plausible date against an equal and opposite text clue (two shared relatives each
     closer to the other article): the earlier publication decides, at confidence 0.5; with

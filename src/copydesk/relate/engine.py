@@ -752,10 +752,16 @@ def _siblings_of(m: str, o: str, d: str, edge: dict, near: dict[str, dict[str, f
     mo, md = edge.get((m, o)), edge.get((m, d))
     if mo is None or md is None:
         return False
-    d_od = near[o][d]
-    return near[m][d] <= d_od + 0.001 and near[o][m] <= d_od + 0.005 and (
-        mo["type"] == "duplicate"
-        or min(mo["direction_confidence"], md["direction_confidence"]) >= max(0.7, p["direction_confidence"] - 0.001))
+    d_od, d_om, d_md = near[o][d], near[o][m], near[m][d]
+    if not (d_md <= d_od + 0.001 and d_om <= d_od + 0.005):
+        return False
+    if mo["type"] == "duplicate" \
+            or min(mo["direction_confidence"], md["direction_confidence"]) >= max(0.7, p["direction_confidence"] - 0.001):
+        return True
+    # m lies between them: o and d each differ from m by edits of their own, so neither holds the
+    # other's (copies of one wire story, each edited apart): however unsure the directions, d was not
+    # taken from o
+    return d_om + d_md <= 1.1 * d_od + 0.0005 and min(d_om, d_md) >= 0.25 * d_od
 
 
 def _relation(pair: dict, plan: _Plan) -> Relation:
