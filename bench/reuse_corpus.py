@@ -70,7 +70,7 @@ import random
 import re
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -83,8 +83,10 @@ DEFAULT_MRPC = SHARED / "mrpc" / "msr_paraphrase_train.txt"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling module below, however this file is loaded
 from rewrite_ops import (  # noqa: E402
-    BOILER_LONG, BOILER_SLOTS, FIRST, INTROS, LAST, OUTLETS, ROLES, _WORD, _boiler_short, change_numbers, drop_hedges, fallback_reword, move_phrase, norm_ws, punctuation_edits, reorder_clause, spelling_flip, synonyms,
+    BOILER_LONG, BOILER_SLOTS, FIRST, HEDGES, INTROS, LAST, OUTLETS, ROLES, _WORD, _boiler_short, change_numbers, drop_hedges, fallback_reword, move_phrase, norm_ws, punctuation_edits, reorder_clause, spelling_flip, synonyms,
 )
+
+_HEDGE_RE = re.compile(r"\b(?:" + "|".join(HEDGES) + r")\b", re.I)
 
 # ----------------------------------------------------------------------------- data
 
@@ -407,11 +409,17 @@ class Generator:
                 i += 1
             paras.append(Para(" ".join(out), p.lin))
         ops: list[str] = []
+        dropped: list[str] = []
+        changed = 0
         if self.rng.random() < 0.5:
+            before = [p.text for p in paras]
             paras = [Para(drop_hedges(p.text), p.lin) for p in paras]
+            for old_text, p in zip(before, paras):
+                words = Counter(w.lower() for w in _HEDGE_RE.findall(old_text))
+                words.subtract(w.lower() for w in _HEDGE_RE.findall(p.text))
+                dropped.extend(w for w, n in words.items() for _ in range(max(0, n)))
             ops.append("hedges")
         if self.rng.random() < 0.35:
-            changed = 0
             for i, p in enumerate(paras):
                 t, n = change_numbers(p.text, self.rng)
                 changed += n
@@ -439,6 +447,7 @@ class Generator:
             ops.append("posts")
         if self.rng.random() < 0.4:
             self.short_boiler(doc)
+        doc.meaning = {"hedges_dropped": sorted(dropped), "numbers_changed": changed}  # type: ignore[attr-defined]
         for op in ops:
             self.stats["rewrite_" + op] += 1
         return self.add(doc)
@@ -571,10 +580,14 @@ class Generator:
             else:
                 typ = "partial" if "partial" in (der.kind, via.kind) else \
                     "rewrite" if "rewrite" in (der.kind, via.kind) else "near_duplicate"
-            return {"original": ids[orig.key], "derived": ids[der.key], "type": typ,
-                    "via": ids[via.key] if via else None, "share": round(covered / total, 4) if total else 0.0,
-                    "spans": spans, "date": date, "chain": bool(getattr(der, "chain", False)),
-                    "verbatim": der.verbatim and (via is None or via.verbatim)}
+            out = {"original": ids[orig.key], "derived": ids[der.key], "type": typ,
+                   "via": ids[via.key] if via else None, "share": round(covered / total, 4) if total else 0.0,
+                   "spans": spans, "date": date, "chain": bool(getattr(der, "chain", False)),
+                   "verbatim": der.verbatim and (via is None or via.verbatim)}
+            if via is None and der.kind in ("duplicate", "near_duplicate", "rewrite"):
+                # the meaning changes made on the way (a near-duplicate's light edits make none)
+                out["meaning"] = getattr(der, "meaning", {"hedges_dropped": [], "numbers_changed": 0})
+            return out
 
         pairs = []
         for d in self.docs.values():

@@ -30,6 +30,10 @@ What it measures
       ``original`` offsets are the ones on the truth's derived article, and are
       used, so that passage quality is scored apart from direction.
     * recall per truth type (chain legs and chain indirect pairs apart).
+    * meaning changes (truth files that record them), on rightly directed direct pairs: the share
+      of rewrites that dropped hedges whose relation shows a dropped ``hedge``, of rewrites that
+      changed numbers whose relation shows a ``number`` change, and of duplicates and
+      near-duplicates (light edits only) shown with any meaning-changing kind.
 
 Usage
     python bench/reuse_eval.py --truth DIR/truth.json --report report.json [--json OUT]
@@ -142,6 +146,26 @@ def group_of(pair: dict[str, Any]) -> str:
     return f"{pair['type']} (chain)" if pair.get("chain") else pair["type"]
 
 
+def _score_meaning(p: dict[str, Any], rel: dict[str, Any], meaning: Counter) -> None:
+    """Count the relation's meaning changes against those the generator made (rightly directed pairs)."""
+    kinds = Counter(c["kind"] for c in rel.get("changes", []))
+    dropped = [c for c in rel.get("changes", []) if c["kind"] == "hedge" and c["original_text"] and not c["derived_text"]]
+    made = p["meaning"]
+    if made["hedges_dropped"]:
+        meaning["hedge_pairs"] += 1
+        meaning["hedge_found"] += bool(dropped)
+    if made["numbers_changed"]:
+        meaning["number_pairs"] += 1
+        meaning["number_found"] += bool(kinds["number"])
+    elif p["type"] in ("duplicate", "near_duplicate"):
+        # light edits only (spelling, synonyms, punctuation): any meaning change shown is a false one
+        meaning["light_pairs"] += 1
+        meaning["light_with_meaning_change"] += any(kinds[k] for k in MEANING_KINDS)
+
+
+MEANING_KINDS = ("number", "negation", "hedge", "quote", "name", "attribution")
+
+
 def score(truth: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
     texts = {a["id"]: a.get("text") or "" for a in report.get("articles", [])}
     bodies = truth.get("bodies", {})
@@ -176,6 +200,7 @@ def score(truth: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
     share_err: list[float] = []
     share_err_by: dict[str, list[float]] = defaultdict(list)
     via = [0, 0]
+    meaning: Counter = Counter()
     chars = Counter()  # tp / pred / truth
     unmapped = [0, 0]
     span_total = 0
@@ -188,6 +213,8 @@ def score(truth: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
             continue
         g[0] += 1
         right = rel["original"] == p["original"]
+        if right and "meaning" in p:
+            _score_meaning(p, rel, meaning)
         for d in ("all", p.get("date", "ok")):
             direction[d][0] += right
             direction[d][1] += 1
@@ -238,6 +265,10 @@ def score(truth: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
                  "confusion": [{"truth": t, "predicted": pr, "n": n} for (t, pr), n in sorted(types.items())]},
         "share": {"mae": _ratio(sum(share_err), len(share_err)), "n": len(share_err),
                   "mae_by_type": {k: sum(v) / len(v) for k, v in sorted(share_err_by.items())}},
+        "meaning": {"hedge_drop_recall": _ratio(meaning["hedge_found"], meaning["hedge_pairs"]),
+                    "number_change_recall": _ratio(meaning["number_found"], meaning["number_pairs"]),
+                    "false_meaning_change_rate": _ratio(meaning["light_with_meaning_change"], meaning["light_pairs"]),
+                    **dict(meaning)},
         "passages": {"precision": cp, "recall": cr, "f1": _f1(cp, cr) if chars["tp"] else 0.0,
                      "chars_tp": chars["tp"], "chars_pred": chars["pred"], "chars_truth": chars["truth"],
                      "spans": span_total, "unmapped_spans": unmapped[0], "unmapped_chars": unmapped[1]},
@@ -275,6 +306,15 @@ def render(res: dict[str, Any]) -> str:
     out.append(f"| passage char recall | {_f(pa['recall'])} | {pa['chars_tp']}/{pa['chars_truth']} chars |")
     out.append(f"| passage char F1 | {_f(pa['f1'])} | unmappable truth spans {pa['unmapped_spans']}/{pa['spans']} "
                f"({pa['unmapped_chars']} chars) |")
+    mc = res["meaning"]
+    if mc.get("hedge_pairs") or mc.get("number_pairs") or mc.get("light_pairs"):
+        out.append(f"| meaning: dropped hedge flagged | {_f(mc['hedge_drop_recall'])} | "
+                   f"{mc.get('hedge_found', 0)}/{mc.get('hedge_pairs', 0)} rewrites that dropped hedges |")
+        out.append(f"| meaning: changed number flagged | {_f(mc['number_change_recall'])} | "
+                   f"{mc.get('number_found', 0)}/{mc.get('number_pairs', 0)} rewrites that changed numbers |")
+        out.append(f"| meaning: false change on light edits | {_f(mc['false_meaning_change_rate'])} | "
+                   f"{mc.get('light_with_meaning_change', 0)}/{mc.get('light_pairs', 0)} duplicates and "
+                   "near-duplicates shown with a meaning change |")
     out += ["", "| truth type | found/pairs | recall | share MAE |", "|---|---|---|---|"]
     mae_by = res["share"]["mae_by_type"]
     for k, v in res["recall_by_type"].items():

@@ -425,3 +425,22 @@ def test_word_bands_and_five_gram_bands_have_their_own_bucket_caps(tmp_path: Pat
     monkeypatch.setattr(engine, "MAX_WORD_BUCKET", 2)  # the three reworded versions share every word band
     capped = candidates(tmp_path / "b.db")
     assert frozenset(("orig", "reworded")) not in capped and frozenset(("orig", "verbatim")) in capped
+
+
+def test_edit_kinds_tell_meaning_from_wording():
+    """One plain verb of saying for another keeps the attribution ("said" / "stated"); a verb that
+    casts doubt changes it ("said" / "claimed"); "per cent" / "percent" is spelling; an approximator
+    hedges a number only; a dropped "direct" is a hedge (the seeds' "denies direct involvement")."""
+    from copydesk.relate.changes import classify_chunk, diff_both
+
+    def kind(old, new, **kw):
+        return classify_chunk(old.split(), new.split(), old_caps=False, new_caps=False, in_quote=False, **kw)
+
+    assert kind("said", "stated") == "wording"
+    assert kind("told", "informed") == "wording"
+    assert kind("said", "claimed") == "attribution"
+    assert kind("per cent", "percent") == "spelling"
+    assert kind("about", "", old_after="300") == "hedge"
+    assert kind("about", "", old_after="the") != "hedge"
+    ab, _ = diff_both("Kyiv denies direct involvement in the raid.", 0, "Kyiv denies involvement in the raid.", 100)
+    assert [(c.kind, c.original_text, c.derived_text) for c in ab] == [("hedge", "direct", "")]

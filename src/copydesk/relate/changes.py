@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..align.sentences import SentenceMatch
 from ..fingerprint import SentenceProfile
 from ..model import Article, Change
-from .lexicon import APPROXIMATORS, HEDGES, NEGATIONS, SPEECH_VERBS, is_number, spelling_variants
+from .lexicon import APPROXIMATORS, HEDGES, NEGATIONS, NEUTRAL_SPEECH, SPEECH_VERBS, is_number, spelling_variants
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
@@ -72,11 +72,15 @@ def classify_chunk(old: list[str], new: list[str], *, old_caps: bool, new_caps: 
         return "hedge"
     if len(lo) == len(ln) and lo and all(a == b or spelling_variants(a, b) for a, b in zip(lo, ln)) and lo != ln:
         return "spelling"
+    if lo and ln and "".join(lo).replace("-", "") == "".join(ln).replace("-", ""):
+        return "spelling"  # only spaces or hyphens differ: "per cent" / "percent", "e-mail" / "email"
     if in_quote and lo != ln:
         return "quote"
     if (old_caps or new_caps) and lo != ln and small:
         return "name"
     if any(w in SPEECH_VERBS for w in lo + ln) and small:
+        if lo and ln and all(w in NEUTRAL_SPEECH for w in lo + ln):
+            return "wording"  # one plain verb of saying for another ("said" / "stated"): who said it stands
         return "attribution"
     return "wording"
 

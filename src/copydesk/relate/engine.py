@@ -49,7 +49,7 @@ MIN_WORD_J_WITH_SHINGLES = 0.40
 MIN_WORD_J_CONTAINED = 0.45
 MIN_WORD_CONTAINMENT = 0.78
 #: bump when pair decisions change: stored pairs of another version are recomputed
-ENGINE_VERSION = "reuse-5"  # 5: restructured rewrites; hedges before numbers only
+ENGINE_VERSION = "reuse-5"  # 5: restructured rewrites; hedges before numbers only; plain speech verbs swapped
 
 
 def _band_keys(digests: np.ndarray, rows: int, bands: int, first_band: int) -> np.ndarray:

@@ -26,6 +26,14 @@ SPEECH_VERBS = frozenset(
     tweeted posted quoted""".split()
 )
 
+#: verbs of saying that report without judging: one swapped for another changes no attribution
+#: ("said" / "stated"); "claimed", "alleged", "insisted", "denied" cast doubt or take a side, and do
+NEUTRAL_SPEECH = frozenset(
+    """said says say told tells stated states added adds announced announces reported reports wrote writes
+    revealed reveals indicated indicates explained explains informed informs noted notes remarked remarks
+    declared declares""".split()
+)
+
 _IRREGULAR = {
     "programme": "program", "programmes": "programs", "grey": "gray", "tyre": "tire", "tyres": "tires",
     "cheque": "check", "kerb": "curb", "aluminium": "aluminum", "plough": "plow", "draught": "draft",
