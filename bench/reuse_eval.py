@@ -149,8 +149,11 @@ def group_of(pair: dict[str, Any]) -> str:
 def _score_meaning(p: dict[str, Any], rel: dict[str, Any], meaning: Counter) -> None:
     """Count the relation's meaning changes against those the generator made (rightly directed pairs)."""
     kinds = Counter(c["kind"] for c in rel.get("changes", []))
-    dropped = [c for c in rel.get("changes", []) if c["kind"] == "hedge" and c["original_text"] and not c["derived_text"]]
     made = p["meaning"]
+    gone = {w.lower() for w in made["hedges_dropped"]}
+    dropped = [c for c in rel.get("changes", []) if c["kind"] == "hedge"
+               and gone & set(re.findall(r"[a-z]+", c["original_text"].lower()))
+               and not gone & set(re.findall(r"[a-z]+", c["derived_text"].lower()))]
     if made["hedges_dropped"]:
         meaning["hedge_pairs"] += 1
         meaning["hedge_found"] += bool(dropped)
