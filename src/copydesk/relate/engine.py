@@ -760,8 +760,9 @@ def _siblings_of(m: str, o: str, d: str, edge: dict, near: dict[str, dict[str, f
         return True
     # m lies between them: o and d each differ from m by edits of their own, so neither holds the
     # other's (copies of one wire story, each edited apart): however unsure the directions, d was not
-    # taken from o
-    return d_om + d_md <= 1.1 * d_od + 0.0005 and min(d_om, d_md) >= 0.25 * d_od
+    # taken from o. Each side must hold a good part of the difference: a near-twin of o (o plus a
+    # boilerplate line) lies "between" o and anything, and says nothing about where d came from
+    return d_om + d_md <= 1.1 * d_od + 0.0005 and min(d_om, d_md) >= 0.35 * d_od
 
 
 def _relation(pair: dict, plan: _Plan) -> Relation:
