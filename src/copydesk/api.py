@@ -62,8 +62,6 @@ def ingest(
             errors += 1
     counts = stats.counts
     stats.counts["ingest_errors"] = errors
-    if reader.skipped_files:
-        stats.skipped_files.extend(reader.skipped_files)
     store.finish_run(run_id, stats.to_dict())
     return IngestResult(
         added=counts.get("articles_added", 0), updated=counts.get("articles_updated", 0),
@@ -176,11 +174,10 @@ def awaits_enrichment(story: Story, settings: Settings | None = None) -> bool:
     """Whether ``story`` is big enough for entities, facts and a brief but has none yet, or has
     them from an earlier copydesk (``analyze`` makes them for a budget of stories a run;
     ``enrich`` for the rest)."""
-    from .stories.enrich import ENRICH_VERSION
+    from .stories.enrich import is_enriched
 
     settings = settings or load_settings()
-    return len(story.articles) >= settings.stories.enrich_min_articles and (
-        not (story.entities or story.facts) or story.enriched != ENRICH_VERSION)
+    return len(story.articles) >= settings.stories.enrich_min_articles and not is_enriched(story)
 
 
 def enrich(store: SQLiteStore, *, story_ids: list[str] | None = None, limit: int | None = None,

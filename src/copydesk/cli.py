@@ -238,8 +238,11 @@ def _print_summary(report: Any, summary: dict[str, Any], *, db: str, out: str | 
         _print_stories(report, summary)
     skipped = report.stats.skipped_files
     if skipped:
-        con.print(f"  skipped: {len(skipped)} file(s) of no format copydesk reads (.txt, .html, .json, .jsonl, "
-                  f".warc, each perhaps .gz): " + escape(", ".join(skipped[:5])) + (" ..." if len(skipped) > 5 else ""))
+        from .ingest.files import FORMATS
+
+        known = ", ".join(sorted(FORMATS, key=lambda s: (FORMATS[s], len(s))))
+        con.print(f"  skipped: {len(skipped)} file(s) of no format copydesk reads ({known}, each perhaps .gz): "
+                  + escape(", ".join(skipped[:5])) + (" ..." if len(skipped) > 5 else ""))
     errors = report.errors
     con.print(f"  errors: {len(errors)}" + (" (inputs that could not be used; the rest was read)" if errors else ""))
     for e in errors[:20]:

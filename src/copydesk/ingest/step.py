@@ -42,6 +42,7 @@ class ReadStep:
             yield from self._new_only(pending, ctx)
         if self.skipped_files:
             ctx.stats.count("files_skipped", len(self.skipped_files))
+            ctx.stats.skipped_files.extend(self.skipped_files)
 
     def _new_only(self, batch: list[RawRecord], ctx: Context) -> Iterator[RawRecord]:
         known = ctx.store.known_hashes(r.id for r in batch)

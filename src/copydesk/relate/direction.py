@@ -254,7 +254,7 @@ def date_doubt(article: Article, *, now: float | None = None) -> str | None:
 
 def usable_date(article: Article) -> str | None:
     """The publication date the direction weighs: the article's, unless ``date_doubt`` finds it wrong."""
-    return None if article.published is None or date_doubt(article) else article.published
+    return None if date_doubt(article) else article.published
 
 
 def date_prior(a: str | None, b: str | None) -> tuple[int, str]:
@@ -299,7 +299,8 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
     ``context``: how well the shared passage fits the rest of A and of B (see context_fit)."""
     evidence: list[tuple[float, str]] = []
 
-    date_a, date_b = usable_date(a), usable_date(b)
+    doubt_a, doubt_b = date_doubt(a), date_doubt(b)
+    date_a, date_b = (None if doubt_a else a.published), (None if doubt_b else b.published)
     e = earlier(date_a, date_b)
     if e is not None:
         first, second = (a, b) if e < 0 else (b, a)
@@ -307,9 +308,7 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
     elif date_a or date_b:
         evidence.append((0.0, "publication dates do not settle it ("
                          + ", ".join(f"{x.id}: {x.published or 'no date'}" for x in (a, b)) + ")"))
-    for x in (a, b):
-        if x.published and (doubt := date_doubt(x)):
-            evidence.append((0.0, doubt))
+    evidence.extend((0.0, doubt) for doubt in (doubt_a, doubt_b) if doubt)
 
     # posts pasted with their text; a bare link to a post is as likely the leftover of an original's embed
     posts_a, posts_b = [m for m in a.embeds if m.text], [m for m in b.embeds if m.text]

@@ -322,10 +322,11 @@ class ReuseEngine:
         for k, (i, j) in enumerate(pairs):
             if vocab_only[k]:
                 va, vb = vocab[ids[i]], vocab[ids[j]]
-                common, union = len(va & vb), len(va | vb)
-                if common < MIN_WORD_J * union and not (
-                        common >= MIN_WORD_J_CONTAINED * union
-                        and common >= MIN_WORD_CONTAINMENT * min(len(va), len(vb))):
+                small, large = sorted((len(va), len(vb)))
+                union = len(va | vb)
+                # the same rule as the estimate's, on the exact Jaccard and sizes (no 5-gram counted)
+                if union and not (small and _in_reach(np.zeros(1), np.array([len(va & vb) / union]),
+                                                      np.array([large / small]))[0]):
                     continue
             out.append((i, j))
         return out
@@ -623,22 +624,19 @@ def _centrality_clues(pairs: list[dict], near: dict[str, dict[str, float]]) -> d
             continue  # one clean body: every third article is exactly as close to both (and a family of n
             #           exact copies made this loop n^3)
         votes = 0
-        da_of, db_of = near[a], near[b]
-        if len(da_of) > len(db_of):
-            a, b, da_of, db_of, flip = b, a, db_of, da_of, -1
-        else:
-            flip = 1
-        if len(da_of) <= MAX_VOTERS:
-            voters: Iterable[str] = da_of
+        # third articles are looked for among the neighbours of the end with fewer
+        x, y, flip = (a, b, 1) if len(near[a]) <= len(near[b]) else (b, a, -1)
+        dx_of, dy_of = near[x], near[y]
+        if len(dx_of) <= MAX_VOTERS:
+            voters: Iterable[str] = dx_of
         else:  # a large family: the first MAX_VOTERS articles (by id) related to both vote, not every one
-            if a not in in_order:
-                in_order[a] = sorted(da_of)
-            voters = islice((z for z in in_order[a] if z in db_of), MAX_VOTERS)
+            if x not in in_order:
+                in_order[x] = sorted(dx_of)
+            voters = islice((z for z in in_order[x] if z in dy_of), MAX_VOTERS)
         for z in voters:
-            da, db = da_of[z], db_of.get(z)
-            if db is not None and abs(da - db) > 0.002 + 0.1 * max(da, db):
-                votes += flip if da < db else -flip
-        a, b = p["a"], p["b"]
+            dx, dy = dx_of[z], dy_of.get(z)
+            if dy is not None and abs(dx - dy) > 0.002 + 0.1 * max(dx, dy):
+                votes += flip if dx < dy else -flip
         if votes:
             nearer = a if votes > 0 else b
             weight = max(-3, min(3, votes)) * W_CENTRAL
@@ -747,8 +745,9 @@ def _plans(pairs: list[dict]) -> dict[tuple[str, str], _Plan]:
 
 
 def _siblings_of(m: str, o: str, d: str, edge: dict, near: dict[str, dict[str, float]], p: dict) -> bool:
-    """Whether o and d (the edge ``p``) are both copies of m (o an exact copy, or both surer
-    copies), each at least as close to m as to each other: siblings, which make no relation."""
+    """Whether o and d (the edge ``p``) are both copies of m, each at least as close to m as to each
+    other: siblings, which make no relation. So when o is an exact copy of m, when both are surer
+    copies than o -> d is, or when m lies between them (each has edits of its own)."""
     mo, md = edge.get((m, o)), edge.get((m, d))
     if mo is None or md is None:
         return False

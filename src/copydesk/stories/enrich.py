@@ -19,6 +19,11 @@ from .facts import make_brief, make_facts, needs_vectors, units_of, word_overlap
 ENRICH_VERSION = f"{ENTITY_VERSION}+facts-3"
 
 
+def is_enriched(story: Story) -> bool:
+    """Whether ``story`` has entities or facts, made by this version."""
+    return bool(story.entities or story.facts) and story.enriched == ENRICH_VERSION
+
+
 def _reading_order(story: Story, published: dict[str, str | None], order: dict[str, int]) -> list[str]:
     """Originals first, then copies; each by date (undated last), then ingest order."""
     originals = set(story.originals)
@@ -54,8 +59,7 @@ def enrich_stories(store, stories: Sequence[Story], settings: Settings, *, publi
         if len(s.articles) < conf.enrich_min_articles:
             continue
         before = previous.get(s.id)
-        if before is not None and set(before.articles) == set(s.articles) and (before.entities or before.facts) \
-                and before.enriched == ENRICH_VERSION:
+        if before is not None and set(before.articles) == set(s.articles) and is_enriched(before):
             out[i] = replace(s, entities=before.entities, facts=before.facts, brief=before.brief,
                              enriched=before.enriched)
         else:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -243,14 +243,18 @@ def make_facts(
     for rank, fam, f in facts:
         if rank[0] >= -1 and rank[1]:
             own.setdefault(fam, []).append(f)
-    queues = list(own.values())
-    while queues and len(shared) < max_facts:
-        for q in list(queues):
-            if q:
-                shared.append(q.pop(0))
-            if not q:
-                queues.remove(q)
+    _take_turns(own.values(), shared, max_facts)
     return shared[:max_facts]
+
+
+def _take_turns(queues: Iterable[list[Fact]], out: list[Fact], limit: int) -> None:
+    """Append to ``out``, up to ``limit``, the head of each queue in turn until all are empty."""
+    queues = [q for q in queues if q]
+    while queues and len(out) < limit:
+        for q in queues:
+            if q and len(out) < limit:
+                out.append(q.pop(0))
+        queues = [q for q in queues if q]
 
 
 def _disagreements(units, sims, family, groups, places) -> dict[int, list[Disagreement]]:
@@ -275,25 +279,16 @@ def _disagreements(units, sims, family, groups, places) -> dict[int, list[Disagr
                     settings_i, settings_j = _settings_in(ci), _settings_in(cj)
                     if settings_i and settings_j and not settings_i & settings_j:
                         continue  # the killed and the injured, the captured and the killed: other counts
-                    # counts of one thing that disagree are of one order of magnitude: "7" against "26,000"
-                    # people killed is this quake's toll against an older one's, not a dispute
-                    if vi != vj and _same_thing(ni, nj) and max(vi, vj) <= _MAGNITUDE * max(min(vi, vj), 1) \
+                    if _counts_differ(vi, ni, vj, nj) \
                             and not any(q[0] == vj for q in qs[i]) and not any(q[0] == vi for q in qs[j]):
-                        slot = found.setdefault(g, {}).setdefault(("number", _kind_of_thing(ni)), {})
-                        about.setdefault((g, _kind_of_thing(ni)), ni)
-                        _claim(slot, vi, _said(pi, units[i]), {units[i].article})
-                        _claim(slot, vj, _said(pj, units[j]), {units[j].article})
+                        _record_count(found, about, g, ni, (vi, _said(pi, units[i]), units[i].article),
+                                      (vj, _said(pj, units[j]), units[j].article))
             if sims[i, j] >= _PLACE_SIMILARITY:
                 pi_ = set(places.get(units[i].text, ())) - set(places.get(units[j].text, ()))
                 pj_ = set(places.get(units[j].text, ())) - set(places.get(units[i].text, ()))
-                # a country against a place that is not one is a place inside it, or the country's capital
-                # standing for its government ("Kyiv denies" / "Ukraine denies"), not a disagreement
-                if len(pi_) == 1 and len(pj_) == 1 and is_country(next(iter(pi_))) == is_country(next(iter(pj_))) \
-                        and not _same_place(next(iter(pi_)), next(iter(pj_))):
-                    slot = found.setdefault(g, {}).setdefault(("place", "place"), {})
+                if len(pi_) == 1 and len(pj_) == 1:
                     a, b = pi_.pop(), pj_.pop()
-                    slot.setdefault(a, [a, set()])[1].add(units[i].article)
-                    slot.setdefault(b, [b, set()])[1].add(units[j].article)
+                    _record_place(found, g, (a, a, units[i].article), (b, b, units[j].article))
     for i, unit in enumerate(units):
         _between_parties(unit, group_of[i], places.get(unit.text, ()), found, about)
     _merge_counts(found, about)
@@ -346,19 +341,38 @@ def _between_parties(unit: Unit, g: int, places: Sequence[str], found: dict, abo
     in_a, in_b = named(a) - named(b), named(b) - named(a)
     if len(in_a) == 1 and len(in_b) == 1:
         pa, pb = next(iter(in_a)), next(iter(in_b))
-        if is_country(pa) == is_country(pb) and not _same_place(pa, pb):
-            slot = found.setdefault(g, {}).setdefault(("place", "place"), {})
-            slot.setdefault(pa, [f"{pa} ({a})", set()])[1].add(unit.article)
-            slot.setdefault(pb, [f"{pb} ({b})", set()])[1].add(unit.article)
+        _record_place(found, g, (pa, f"{pa} ({a})", unit.article), (pb, f"{pb} ({b})", unit.article))
     for va, na, pa_, ca in _quantities(a):
         for vb, nb, pb_, cb in _quantities(b):
             sa, sb = _settings_in(ca), _settings_in(cb)
-            if va != vb and _same_thing(na, nb) and (sa & sb or (not sa and not sb and ca & cb)) \
-                    and max(va, vb) <= _MAGNITUDE * max(min(va, vb), 1):
-                slot = found.setdefault(g, {}).setdefault(("number", _kind_of_thing(na)), {})
-                about.setdefault((g, _kind_of_thing(na)), na)
-                _claim(slot, va, pa_, {unit.article})
-                _claim(slot, vb, pb_, {unit.article})
+            if (sa & sb or (not sa and not sb and ca & cb)) and _counts_differ(va, na, vb, nb):
+                _record_count(found, about, g, na, (va, pa_, unit.article), (vb, pb_, unit.article))
+
+
+def _counts_differ(vi: float, ni: str, vj: float, nj: str) -> bool:
+    """Two counts of one kind of thing that disagree; of one order of magnitude: "7" against "26,000"
+    people killed is this quake's toll against an older one's, not a dispute."""
+    return vi != vj and _same_thing(ni, nj) and max(vi, vj) <= _MAGNITUDE * max(min(vi, vj), 1)
+
+
+def _record_count(found: dict, about: dict, g: int, noun: str, *claims: tuple[float, str, str]) -> None:
+    """Fact ``g``'s disagreement about a count of ``noun``s gets the claims (value, phrase, article)."""
+    slot = found.setdefault(g, {}).setdefault(("number", _kind_of_thing(noun)), {})
+    about.setdefault((g, _kind_of_thing(noun)), noun)
+    for value, phrase, article in claims:
+        _claim(slot, value, phrase, {article})
+
+
+def _record_place(found: dict, g: int, *claims: tuple[str, str, str]) -> None:
+    """Fact ``g``'s disagreement about where gets the two claims (place, as shown, article), unless the
+    places are one (two names of one country) or a country against a place that is not one (a place
+    inside it, or the country's capital standing for its government: "Kyiv denies" / "Ukraine denies")."""
+    (a, _, _), (b, _, _) = claims
+    if is_country(a) != is_country(b) or _same_place(a, b):
+        return
+    slot = found.setdefault(g, {}).setdefault(("place", "place"), {})
+    for place, shown, article in claims:
+        slot.setdefault(place, [shown, set()])[1].add(article)
 
 
 def _claim(slot: dict, value: float, phrase: str, articles: set[str]) -> None:
@@ -497,13 +511,10 @@ def make_brief(facts: Sequence[Fact], order: Mapping[str, int], family: Mapping[
     for f in ranked:  # then what independent sources confirm
         if len(chosen) < sentences and f.independent_sources > 1 and f not in chosen:
             chosen.append(f)
-    queues: dict[object, list[Fact]] = {}  # then each source's own, taking turns
+    own: dict[object, list[Fact]] = {}  # then each source's own, taking turns
     for f in ranked:
         if f not in chosen:
-            queues.setdefault(family.get(f.sources[0]) if f.sources else None, []).append(f)
-    while len(chosen) < sentences and any(queues.values()):
-        for q in queues.values():
-            if q and len(chosen) < sentences:
-                chosen.append(q.pop(0))
+            own.setdefault(family.get(f.sources[0]) if f.sources else None, []).append(f)
+    _take_turns(own.values(), chosen, sentences)
     chosen.sort(key=lambda f: order.get(f.text, 1 << 30))
     return [BriefSentence(f.text, f.sources) for f in chosen]
