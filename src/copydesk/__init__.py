@@ -8,11 +8,11 @@ The public API::
         print(rel.original, "->", rel.derived, rel.type, rel.share)
 """
 
-from .api import IngestResult, analyze, build_report, ingest, relate
+from .api import IngestResult, analyze, build_report, dask_engine, ingest, relate
 from .compare import Comparison, compare
 from .config import Settings, load_settings
 from .errors import (
-    ConfigError, CopydeskError, DecodeError, EmptyInputError, FormatError, InputError, MissingDependencyError,
+    ConfigError, CopydeskError, DecodeError, EmptyInputError, EngineError, FormatError, InputError, MissingDependencyError,
     NotFoundError, SchemaError, StoreError, TooLargeError,
 )
 from .model import (
@@ -27,6 +27,8 @@ __version__ = "0.1.0"
 __all__ = [
     # pipeline entry points
     "analyze", "ingest", "relate", "build_report", "compare", "Comparison", "IngestResult", "Report",
+    # engines (the local one is the default)
+    "dask_engine",
     # settings and storage
     "Settings", "load_settings", "open_store", "SQLiteStore",
     # records
@@ -34,6 +36,6 @@ __all__ = [
     "Relation", "Removed", "RunStats", "Story", "TimelineEntry", "TreeEdge",
     # errors
     "CopydeskError", "ConfigError", "InputError", "DecodeError", "FormatError", "EmptyInputError", "TooLargeError",
-    "StoreError", "SchemaError", "NotFoundError", "MissingDependencyError",
+    "StoreError", "SchemaError", "NotFoundError", "EngineError", "MissingDependencyError",
     "__version__",
 ]

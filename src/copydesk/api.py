@@ -15,7 +15,7 @@ from .extract.step import ExtractStep
 from .fingerprint.step import FingerprintStep
 from .ingest.step import ReadStep
 from .model import ErrorRecord, RunStats, Story
-from .pipeline import Context, Pipeline, Progress, _no_progress
+from .pipeline import Context, Engine, Pipeline, Progress, _no_progress
 from .relate.engine import ReuseEngine, stored_relations
 from .report import Report
 from .segment.step import SegmentStep
@@ -44,9 +44,12 @@ def _stage(stats: RunStats, name: str) -> Iterator[None]:
 
 def ingest(
     paths: list[str | Path], store: SQLiteStore, *, settings: Settings | None = None, stdin: TextIO | None = None,
-    workers: int = 1, progress: Progress = _no_progress, stats: RunStats | None = None,
+    workers: int = 1, progress: Progress = _no_progress, stats: RunStats | None = None, engine: Engine | None = None,
 ) -> IngestResult:
-    """Read, extract, segment, fingerprint and store every record of ``paths`` (idempotent)."""
+    """Read, extract, segment, fingerprint and store every record of ``paths`` (idempotent).
+
+    ``engine`` runs the per-record steps: by default ``LocalEngine(workers)``; a
+    ``engines.dask_cluster.DaskEngine`` runs them on a Dask cluster (``dask_engine``)."""
     settings = settings or load_settings()
     stats = stats if stats is not None else RunStats()
     run_id = store.start_run("ingest", [str(p) for p in paths])
@@ -55,7 +58,7 @@ def ingest(
     pipeline = Pipeline([reader, ExtractStep(), SegmentStep(settings.extract.min_body_chars),
                          FingerprintStep(settings.reuse, terms=settings.stories.enabled), EncodeStep(store.encode_article),
                          WriteStep()])
-    engine = LocalEngine(workers=workers)
+    engine = engine if engine is not None else LocalEngine(workers=workers)
     errors = 0
     for item in pipeline.run([], ctx, engine=engine):
         if isinstance(item, ErrorRecord):
@@ -128,6 +131,15 @@ def find_candidates(store: SQLiteStore, *, settings: Settings | None = None,
     return engine.candidates(store, engine.fingerprint(store))
 
 
+def dask_engine(address: str = "local", *, workers: int = 2) -> Engine:
+    """An engine that runs extraction, cleaning and fingerprinting on a Dask cluster: the
+    scheduler at ``address`` (``tcp://host:8786``), or ``local``: ``workers`` processes
+    started on this machine for the run. Needs the ``dask`` extra."""
+    from .engines.dask_cluster import DaskEngine
+
+    return DaskEngine(address, workers=workers)
+
+
 def build_report(store: SQLiteStore, stats: RunStats | None = None) -> Report:
     """The report of everything in ``store``."""
     stats = stats if stats is not None else RunStats()
@@ -142,19 +154,20 @@ def build_report(store: SQLiteStore, stats: RunStats | None = None) -> Report:
 def analyze(
     paths: list[str | Path], *, db: str | Path = "copydesk.db", settings: Settings | None = None,
     stdin: TextIO | None = None, workers: int = 1, progress: Progress = _no_progress,
-    out: str | Path | None = None, load_articles: bool = True,
+    out: str | Path | None = None, load_articles: bool = True, engine: Engine | None = None,
 ) -> Report:
     """Ingest ``paths`` into the store at ``db`` and run the whole pipeline; returns the report.
 
     ``out``: also write the JSON report there (streamed from the store). With
     ``load_articles=False`` the returned report leaves ``articles`` empty (only their count
-    is set), which keeps memory flat on large corpora."""
+    is set), which keeps memory flat on large corpora. ``engine``: as for ``ingest``."""
     from .report import write_streaming
 
     stats = RunStats()
     with open_store(db) as store:
         settings = settings or load_settings()
-        ingest(paths, store, settings=settings, stdin=stdin, workers=workers, progress=progress, stats=stats)
+        ingest(paths, store, settings=settings, stdin=stdin, workers=workers, progress=progress, stats=stats,
+               engine=engine)
         relate(store, stats, settings=settings, progress=progress)
         if load_articles:
             report = build_report(store, stats)

@@ -97,6 +97,17 @@ def workers_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                              f"{auto_workers()}).")(fn)
 
 
+def dask_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--dask", "dask_address", metavar="ADDRESS|local", default=None,
+                        help="Run extraction, cleaning and fingerprinting on a Dask cluster: a scheduler address "
+                             "(tcp://host:8786; its workers need copydesk installed), or 'local' to start --workers "
+                             "Dask processes here. Needs: pip install \"copydesk[dask]\".")(fn)
+
+
+def _engine(dask_address: str | None, workers: int):
+    return api.dask_engine(dask_address, workers=workers) if dask_address else None
+
+
 def config_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
                         help="Settings file (TOML) overriding the defaults; copydesk.toml is read if present.")(fn)
@@ -165,10 +176,11 @@ def cli(debug: bool) -> None:
               help="Copies only (a deduplication run): skip the story terms and the stories stage "
                    "(stories.enabled = false); stories already stored are left as they were.")
 @workers_option
+@dask_option
 @config_option
 @handle_errors
 def analyze(paths: tuple[str, ...], db: str, out: str | None, as_json: bool, strict: bool, quiet: bool,
-            verbose: bool, no_stories: bool, workers: int, config_path: str | None) -> None:
+            verbose: bool, no_stories: bool, workers: int, dask_address: str | None, config_path: str | None) -> None:
     """Ingest PATHS and run the whole pipeline, printing what was found.
 
     PATHS are files or directories (read recursively): .txt, .html/.htm, .json
@@ -182,7 +194,7 @@ def analyze(paths: tuple[str, ...], db: str, out: str | None, as_json: bool, str
     show_progress = not quiet and not as_json and sys.stderr.isatty()
     with _Progress(show_progress) as progress:
         report = api.analyze(list(paths), db=db, settings=settings, stdin=sys.stdin, workers=workers,
-                             progress=progress, out=out, load_articles=False)
+                             progress=progress, out=out, load_articles=False, engine=_engine(dask_address, workers))
     summary = report.summary()
     if as_json:
         click.echo(json.dumps({"db": db, "out": out, **summary, "errors": [e.to_dict() for e in report.errors]},
@@ -284,13 +296,16 @@ def _print_stories(report: Any, summary: dict[str, Any]) -> None:
 @json_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @workers_option
+@dask_option
 @config_option
 @handle_errors
-def ingest(paths: tuple[str, ...], db: str, as_json: bool, quiet: bool, workers: int, config_path: str | None) -> None:
+def ingest(paths: tuple[str, ...], db: str, as_json: bool, quiet: bool, workers: int, dask_address: str | None,
+           config_path: str | None) -> None:
     """Only read, clean and store PATHS (no relations); `analyze` does this and more."""
     settings = load_settings(config_path)
     with open_store(db) as store, _Progress(not quiet and not as_json and sys.stderr.isatty()) as progress:
-        res = api.ingest(list(paths), store, settings=settings, stdin=sys.stdin, workers=workers, progress=progress)
+        res = api.ingest(list(paths), store, settings=settings, stdin=sys.stdin, workers=workers, progress=progress,
+                         engine=_engine(dask_address, workers))
     data = {"added": res.added, "updated": res.updated, "unchanged": res.unchanged, "errors": res.errors}
     if as_json:
         click.echo(json.dumps(data))

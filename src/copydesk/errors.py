@@ -13,6 +13,7 @@ caller can catch the whole family at once or one branch of it::
     ├── StoreError             the database cannot be opened, migrated or written
     │   └── SchemaError        the database was written by a newer copydesk
     ├── NotFoundError          an article or story id that is not in the store
+    ├── EngineError            the distributed engine cannot be reached or lost its workers
     └── MissingDependencyError an optional part is used without its extra installed
 
 ``InputError`` carries the input (a path, or ``-`` for stdin) and the record
@@ -96,6 +97,10 @@ class SchemaOutdatedError(StoreError):
 
 class NotFoundError(CopydeskError):
     """An article or story id that is not in the store."""
+
+
+class EngineError(CopydeskError):
+    """The distributed engine cannot be reached, or a task failed on it."""
 
 
 class MissingDependencyError(CopydeskError):

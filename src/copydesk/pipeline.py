@@ -48,13 +48,17 @@ class RecordStep(Step, Protocol):
     def apply(self, item: Any) -> Any: ...
 
 
+#: how a pipeline's steps are run over a stream (``engines``): ``engine(steps, items, ctx)``
+Engine = Callable[[list[Step], Iterable[Any], "Context"], Iterator[Any]]
+
+
 class Pipeline:
     """An ordered list of steps run over one stream, each one timed."""
 
     def __init__(self, steps: list[Step]):
         self.steps = steps
 
-    def run(self, items: Iterable[Any], ctx: Context, *, engine: Callable | None = None) -> Iterator[Any]:
+    def run(self, items: Iterable[Any], ctx: Context, *, engine: Engine | None = None) -> Iterator[Any]:
         if engine is not None:
             return engine(self.steps, items, ctx)
         return chain_timed(self.steps, items, ctx)

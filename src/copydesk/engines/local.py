@@ -11,12 +11,12 @@ import multiprocessing as mp
 import os
 import time
 from itertools import islice
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..pipeline import Context, RecordStep, Step, chain_timed
 
 
-def _apply_chunk(args: tuple[list[RecordStep], list[Any]]) -> tuple[list[Any], dict[str, float]]:
+def apply_chunk(args: tuple[list[RecordStep], list[Any]]) -> tuple[list[Any], dict[str, float]]:
     steps, chunk = args
     timings = {s.name: 0.0 for s in steps}
     out = chunk
@@ -26,6 +26,13 @@ def _apply_chunk(args: tuple[list[RecordStep], list[Any]]) -> tuple[list[Any], d
         out = many(out) if many is not None else [s.apply(item) for item in out]
         timings[s.name] += time.perf_counter() - t0
     return out, timings
+
+
+def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (the last one shorter)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 class _PoolStage:
@@ -40,18 +47,9 @@ class _PoolStage:
         self.name = "+".join(s.name for s in steps)
 
     def run(self, items: Iterable[Any], ctx: Context) -> Iterator[Any]:
-        it = iter(items)
-
-        def chunks() -> Iterator[tuple[list[RecordStep], list[Any]]]:
-            while True:
-                chunk = list(islice(it, self.chunk))
-                if not chunk:
-                    return
-                yield self.steps, chunk
-
         ctx_method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         with mp.get_context(ctx_method).Pool(self.workers) as pool:
-            for out, timings in pool.imap(_apply_chunk, chunks()):
+            for out, timings in pool.imap(apply_chunk, ((self.steps, c) for c in chunked(items, self.chunk))):
                 for name, secs in timings.items():
                     # worker CPU seconds, divided by workers: wall-clock share of the stage
                     ctx.stats.add_time(name, secs / self.workers)
@@ -68,17 +66,22 @@ class LocalEngine:
     def __call__(self, steps: list[Step], items: Iterable[Any], ctx: Context) -> Iterator[Any]:
         if self.workers == 1:
             return chain_timed(steps, items, ctx)
-        grouped: list[Step] = []
-        run: list[RecordStep] = []
-        for s in steps:
-            if isinstance(s, RecordStep) and hasattr(s, "apply"):
-                run.append(s)
-                continue
-            if run:
-                grouped.append(_PoolStage(run, self.workers, self.chunk))
-                run = []
-            grouped.append(s)
+        return chain_timed(group_record_steps(steps, lambda run: _PoolStage(run, self.workers, self.chunk)), items, ctx)
+
+
+def group_record_steps(steps: list[Step], stage: Callable[[list[RecordStep]], Step]) -> list[Step]:
+    """``steps`` with each run of consecutive per-record steps (those with ``apply``) made one
+    stage by ``stage`` (which runs them elsewhere: worker processes, a cluster)."""
+    grouped: list[Step] = []
+    run: list[RecordStep] = []
+    for s in steps:
+        if isinstance(s, RecordStep) and hasattr(s, "apply"):
+            run.append(s)
+            continue
         if run:
-            grouped.append(_PoolStage(run, self.workers, self.chunk))
-        stream = chain_timed(grouped, items, ctx)
-        return stream
+            grouped.append(stage(run))
+            run = []
+        grouped.append(s)
+    if run:
+        grouped.append(stage(run))
+    return grouped
