@@ -87,18 +87,20 @@ def _release_memory() -> None:
 
 
 def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Settings | None = None,
-           progress: Progress = _no_progress, embedder: object | None = None) -> None:
+           progress: Progress = _no_progress, embedder: object | None = None, engine: Engine | None = None) -> None:
     """Find reuse between articles (only pairs involving new or changed articles are
     computed), then recompute relations and stories over everything in the store (the
-    stories only with ``stories.enabled``)."""
+    stories only with ``stories.enabled``). With a distributed ``engine`` (``dask_engine``)
+    the candidate pairs are aligned and decided on its cluster."""
     settings = settings or load_settings()
     stats = stats if stats is not None else RunStats()
-    engine = ReuseEngine(settings.reuse, stats=stats, progress=progress, embedder=embedder)
-    new = engine.fingerprint(store)
-    pairs = engine.candidates(store, new)
-    engine.align_and_relate(store, pairs)
+    reuse = ReuseEngine(settings.reuse, stats=stats, progress=progress, embedder=embedder,
+                        remote=getattr(engine, "map_ordered", None))
+    new = reuse.fingerprint(store)
+    pairs = reuse.candidates(store, new)
+    reuse.align_and_relate(store, pairs)
     store.settle_fingerprints(new)  # their pairs are stored: a later run finds only pairs with newer articles
-    del engine, pairs, new  # stored: the stories stage below is the run's other big user of memory
+    del reuse, pairs, new  # stored: the stories stage below is the run's other big user of memory
     _release_memory()
     with _stage(stats, "relate"):
         relations = stored_relations(store)  # (without passages and changes, which the stories do not read)
@@ -131,10 +133,12 @@ def find_candidates(store: SQLiteStore, *, settings: Settings | None = None,
     return engine.candidates(store, engine.fingerprint(store))
 
 
-def dask_engine(address: str = "local", *, workers: int = 2) -> Engine:
-    """An engine that runs extraction, cleaning and fingerprinting on a Dask cluster: the
-    scheduler at ``address`` (``tcp://host:8786``), or ``local``: ``workers`` processes
-    started on this machine for the run. Needs the ``dask`` extra."""
+def dask_engine(address: str = "local", *, workers: int = 2):
+    """An engine (``engines.dask_cluster.DaskEngine``) that runs extraction, cleaning,
+    fingerprinting and the alignment and decision of candidate pairs on a Dask cluster: the
+    scheduler at ``address`` (``tcp://host:8786``), or ``local``: ``workers`` processes started
+    on this machine. It connects on first use; ``close()`` it (or use it in a ``with``) when
+    done. Needs the ``dask`` extra."""
     from .engines.dask_cluster import DaskEngine
 
     return DaskEngine(address, workers=workers)
@@ -168,7 +172,7 @@ def analyze(
         settings = settings or load_settings()
         ingest(paths, store, settings=settings, stdin=stdin, workers=workers, progress=progress, stats=stats,
                engine=engine)
-        relate(store, stats, settings=settings, progress=progress)
+        relate(store, stats, settings=settings, progress=progress, engine=engine)
         if load_articles:
             report = build_report(store, stats)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -99,13 +100,15 @@ def workers_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def dask_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--dask", "dask_address", metavar="ADDRESS|local", default=None,
-                        help="Run extraction, cleaning and fingerprinting on a Dask cluster: a scheduler address "
+                        help="Run extraction, cleaning, fingerprinting and the alignment of candidate pairs on a Dask "
+                             "cluster: a scheduler address "
                              "(tcp://host:8786; its workers need copydesk installed), or 'local' to start --workers "
                              "Dask processes here. Needs: pip install \"copydesk[dask]\".")(fn)
 
 
-def _engine(dask_address: str | None, workers: int):
-    return api.dask_engine(dask_address, workers=workers) if dask_address else None
+def _engine(dask_address: str | None, workers: int) -> Any:
+    """The Dask engine for ``--dask`` (closed when the command ends), or None: the local one."""
+    return api.dask_engine(dask_address, workers=workers) if dask_address else contextlib.nullcontext()
 
 
 def config_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -192,9 +195,9 @@ def analyze(paths: tuple[str, ...], db: str, out: str | None, as_json: bool, str
     if no_stories:
         settings = settings.with_overrides({"stories": {"enabled": False}}, origin="--no-stories")
     show_progress = not quiet and not as_json and sys.stderr.isatty()
-    with _Progress(show_progress) as progress:
+    with _Progress(show_progress) as progress, _engine(dask_address, workers) as engine:
         report = api.analyze(list(paths), db=db, settings=settings, stdin=sys.stdin, workers=workers,
-                             progress=progress, out=out, load_articles=False, engine=_engine(dask_address, workers))
+                             progress=progress, out=out, load_articles=False, engine=engine)
     summary = report.summary()
     if as_json:
         click.echo(json.dumps({"db": db, "out": out, **summary, "errors": [e.to_dict() for e in report.errors]},
@@ -303,9 +306,10 @@ def ingest(paths: tuple[str, ...], db: str, as_json: bool, quiet: bool, workers:
            config_path: str | None) -> None:
     """Only read, clean and store PATHS (no relations); `analyze` does this and more."""
     settings = load_settings(config_path)
-    with open_store(db) as store, _Progress(not quiet and not as_json and sys.stderr.isatty()) as progress:
+    with open_store(db) as store, _Progress(not quiet and not as_json and sys.stderr.isatty()) as progress, \
+            _engine(dask_address, workers) as engine:
         res = api.ingest(list(paths), store, settings=settings, stdin=sys.stdin, workers=workers, progress=progress,
-                         engine=_engine(dask_address, workers))
+                         engine=engine)
     data = {"added": res.added, "updated": res.updated, "unchanged": res.unchanged, "errors": res.errors}
     if as_json:
         click.echo(json.dumps(data))

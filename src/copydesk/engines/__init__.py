@@ -1,5 +1,6 @@
-"""engines: how a pipeline's steps are executed (in process, in worker processes, or on
-a Dask cluster: ``dask_cluster.DaskEngine``, imported on use, as Dask is an extra)."""
+"""engines: where the work runs: in process and local worker processes (``LocalEngine``), or
+on a Dask cluster (``dask_cluster.DaskEngine``, imported on use, as Dask is an extra: the
+per-record ingest steps and the reuse engine's per-pair decisions run there)."""
 
 from .local import LocalEngine
 

@@ -190,6 +190,8 @@ class ReuseEngine:
     progress: Callable[..., None] = lambda *a, **k: None
     embedder: Embedder | None = None
     cache_size: int = 4096
+    #: a distributed engine's ``map_ordered``: candidate pairs are then aligned and decided there
+    remote: Callable[..., Iterator] | None = None
     _articles: "OrderedDict[str, Article]" = field(default_factory=OrderedDict)
     _profiles: "OrderedDict[str, list[SentenceProfile]]" = field(default_factory=OrderedDict)
 
@@ -341,12 +343,27 @@ class ReuseEngine:
         ordered, family = _family_order(pairs)
         if not ordered:
             self.relate(store, self.align(store, []))  # the stages still report (0 s)
-        start = 0
-        for end in range(1, len(ordered) + 1):
-            if end == len(ordered) or (end - start >= chunk and family[end] != family[end - 1]):
-                part = ordered[start:end]
-                self.relate(store, self.align(store, part, total=len(ordered)))
-                start = end
+            return
+        if self.remote is not None:
+            self._decide_remotely(store, _parts(ordered, family, chunk), len(ordered))
+            return
+        for part in _parts(ordered, family, chunk):
+            self.relate(store, self.align(store, part, total=len(ordered)))
+
+    def _decide_remotely(self, store, parts: Iterable[list[tuple[str, str, str]]], total: int) -> None:
+        """``align_and_relate`` with each part decided elsewhere (``remote``: a distributed
+        engine's ``map_ordered``), sent with its articles; the pairs are stored here as they
+        come back, in order."""
+        def jobs() -> Iterator[tuple]:
+            for part in parts:
+                ids = sorted({x for a, b, _ in part for x in (a, b)})
+                yield self.settings, store.article_batch(ids), part
+
+        for rows, counts in self.remote(decide_chunk, jobs(), self.stats, what="chunk of candidate pairs"):
+            store.put_pairs(rows)
+            for key, n in counts.items():
+                self.stats.count(key, n)
+            self.progress("align", len(rows), total)
 
     def align(self, store, pairs: list[tuple[str, str, str]], *,
               total: int | None = None) -> list[tuple[str, str, list[SentenceMatch]]]:
@@ -457,6 +474,41 @@ class ReuseEngine:
 
         return {"a": a.id, "b": b.id, "dated": [usable_date(a), usable_date(b)],
                 "clues": [list(w) for w in d.weighted], "ab": side(True), "ba": side(False)}
+
+
+def _parts(ordered: list[tuple[str, str, str]], family: list[int], chunk: int) -> Iterator[list[tuple[str, str, str]]]:
+    """``ordered`` (``_family_order``) cut into parts of about ``chunk`` pairs, never inside a family."""
+    start = 0
+    for end in range(1, len(ordered) + 1):
+        if end == len(ordered) or (end - start >= chunk and family[end] != family[end - 1]):
+            yield ordered[start:end]
+            start = end
+
+
+class _HeldArticles:
+    """The articles of one part of the candidate pairs, standing in for the store where the
+    part is decided (``decide_chunk``); the decided pairs are kept, not written."""
+
+    def __init__(self, articles: dict[str, Article]):
+        self.articles = articles
+        self.rows: list[tuple] = []
+
+    def article(self, id: str) -> Article:
+        return self.articles[id]
+
+    def put_pairs(self, rows: list[tuple]) -> None:
+        self.rows.extend(rows)
+
+
+def decide_chunk(settings: ReuseSettings, articles: dict[str, Article],
+                 pairs: list[tuple[str, str, str]]) -> tuple[tuple[list[tuple], dict[str, int]], dict[str, float]]:
+    """Align and decide ``pairs`` (one part of ``align_and_relate``) from their ``articles``
+    alone, as a distributed engine's worker does: ((the rows for ``store.put_pairs``, counts),
+    seconds per stage). The paraphrase model is loaded once per worker process."""
+    held = _HeldArticles(articles)
+    engine = ReuseEngine(settings)
+    engine.relate(held, engine.align(held, pairs))
+    return (held.rows, dict(engine.stats.counts)), dict(engine.stats.timings)
 
 
 def _family_order(pairs: list[tuple[str, str, str]]) -> tuple[list[tuple[str, str, str]], list[int]]:
