@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install chromium demo test bench bench-web clean
+.PHONY: install chromium postgres demo test bench bench-web clean
 
 install: $(STAMP)
 
@@ -27,8 +27,12 @@ demo: install
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+# a throwaway PostgreSQL server on loopback for the PostgreSQL store's tests (a no-op when it runs)
+postgres:
+	@bash scripts/ensure-postgres.sh >/dev/null
+
 test: install chromium
-	$(PY) -m pytest
+	COPYDESK_TEST_PG="$${COPYDESK_TEST_PG:-$$(bash scripts/ensure-postgres.sh)}" $(PY) -m pytest
 
 bench: install
 	$(PY) bench/extraction.py

@@ -19,7 +19,7 @@ from .pipeline import Context, Engine, Pipeline, Progress, _no_progress
 from .relate.engine import ReuseEngine, stored_relations
 from .report import Report
 from .segment.step import SegmentStep
-from .store import SQLiteStore, open_store
+from .store import SQLStore, open_store
 from .store.step import EncodeStep, WriteStep
 from .stories import build_stories
 
@@ -43,7 +43,7 @@ def _stage(stats: RunStats, name: str) -> Iterator[None]:
 
 
 def ingest(
-    paths: list[str | Path], store: SQLiteStore, *, settings: Settings | None = None, stdin: TextIO | None = None,
+    paths: list[str | Path], store: SQLStore, *, settings: Settings | None = None, stdin: TextIO | None = None,
     workers: int = 1, progress: Progress = _no_progress, stats: RunStats | None = None, engine: Engine | None = None,
 ) -> IngestResult:
     """Read, extract, segment, fingerprint and store every record of ``paths`` (idempotent).
@@ -86,7 +86,7 @@ def _release_memory() -> None:
         pass
 
 
-def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Settings | None = None,
+def relate(store: SQLStore, stats: RunStats | None = None, *, settings: Settings | None = None,
            progress: Progress = _no_progress, embedder: object | None = None, engine: Engine | None = None) -> None:
     """Find reuse between articles (only pairs involving new or changed articles are
     computed), then recompute relations and stories over everything in the store (the
@@ -123,7 +123,7 @@ def relate(store: SQLiteStore, stats: RunStats | None = None, *, settings: Setti
     stats.counts["story_changes"] = len(changes)
 
 
-def find_candidates(store: SQLiteStore, *, settings: Settings | None = None,
+def find_candidates(store: SQLStore, *, settings: Settings | None = None,
                     stats: RunStats | None = None) -> list[tuple[str, str, str]]:
     """Fingerprint what is new in ``store`` and return the candidate pairs (a, b, why) that
     involve it, without aligning them: the cheap first half of ``relate``, for
@@ -144,7 +144,7 @@ def dask_engine(address: str = "local", *, workers: int = 2):
     return DaskEngine(address, workers=workers)
 
 
-def build_report(store: SQLiteStore, stats: RunStats | None = None) -> Report:
+def build_report(store: SQLStore, stats: RunStats | None = None) -> Report:
     """The report of everything in ``store``."""
     stats = stats if stats is not None else RunStats()
     with _stage(stats, "report"):
@@ -197,7 +197,7 @@ def awaits_enrichment(story: Story, settings: Settings | None = None) -> bool:
     return len(story.articles) >= settings.stories.enrich_min_articles and not is_enriched(story)
 
 
-def enrich(store: SQLiteStore, *, story_ids: list[str] | None = None, limit: int | None = None,
+def enrich(store: SQLStore, *, story_ids: list[str] | None = None, limit: int | None = None,
            settings: Settings | None = None, progress: Progress = _no_progress) -> list[Story]:
     """Make entities, facts and the brief for stories that lack them, and store them.
 
@@ -246,7 +246,7 @@ class StorySummary:
 SUMMARY_SORTS = ("size", "sources", "recent")
 
 
-def story_summaries(store: SQLiteStore, *, sort: str = "size") -> list[StorySummary]:
+def story_summaries(store: SQLStore, *, sort: str = "size") -> list[StorySummary]:
     """Every story with its counts, read without decoding whole stories: ``sort`` by "size"
     (articles, then independent sources), "sources" (independent sources first) or "recent"
     (latest first-seen first)."""

@@ -7,7 +7,6 @@ import functools
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -16,7 +15,7 @@ from . import __version__, api
 from .config import load_settings
 from .errors import CopydeskError
 from .relate.changes import MEANING as MEANING_KINDS
-from .store import open_store
+from .store import open_store, store_exists
 
 
 class Ctx:
@@ -57,8 +56,10 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--db", default="copydesk.db", show_default=True, metavar="FILE",
-                        help="SQLite database file (created if missing) or sqlite:/// URL.")(fn)
+    return click.option("--db", default="copydesk.db", show_default=True, metavar="FILE|URL",
+                        help="SQLite database file (created if missing), sqlite:/// URL, or a PostgreSQL database "
+                             "URL: postgresql://user:password@host:5432/dbname (needs: pip install "
+                             "\"copydesk[postgres]\").")(fn)
 
 
 MAX_AUTO_WORKERS = 8
@@ -324,7 +325,7 @@ def ingest(paths: tuple[str, ...], db: str, as_json: bool, quiet: bool, workers:
 @handle_errors
 def report(db: str, out: str | None) -> None:
     """Write the JSON report of what the database holds (no re-analysis)."""
-    if not Path(db).exists():
+    if not store_exists(db):
         raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
     from .model import RunStats
     from .report import write_streaming
@@ -342,7 +343,7 @@ def report(db: str, out: str | None) -> None:
 @handle_errors
 def errors(db: str, as_json: bool) -> None:
     """List the inputs and records that could not be used, and why."""
-    if not Path(db).exists():
+    if not store_exists(db):
         raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
     with open_store(db, readonly=True) as store:
         errs = store.errors()
@@ -373,7 +374,7 @@ def compare(a: str, b: str, db: str, as_json: bool, config_path: str | None) -> 
     """
     from . import compare as compare_articles
 
-    if not Path(db).exists():
+    if not store_exists(db):
         raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
     with open_store(db) as store:
         cmp = compare_articles(store, a, b, settings=load_settings(config_path))
@@ -553,7 +554,7 @@ def story(story_id: str, db: str, as_json: bool) -> None:
 
 
 def _open_existing(db: str):
-    if not Path(db).exists():
+    if not store_exists(db):
         raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
     return open_store(db, readonly=True)
 
@@ -569,7 +570,7 @@ def enrich(db: str, story_ids: tuple[str, ...], limit: int | None, as_json: bool
     """Make entities, facts and the brief for stories that lack them (analyze makes them for
     `stories.enrich_max_stories` stories a run)."""
 
-    if not Path(db).exists():
+    if not store_exists(db):
         raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
     show_progress = not as_json and sys.stderr.isatty()
     with open_store(db) as store, _Progress(show_progress) as progress:

@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..config import Settings, load_settings
 from ..errors import CopydeskError, NotFoundError, StoreError
-from ..store import SQLiteStore, open_store
+from ..store import SQLStore, open_store, store_exists
 from . import views
 
 TOKEN_ENV = "COPYDESK_TOKEN"
@@ -95,11 +95,11 @@ class Web:
         self.token = token or None
         self.write_lock = threading.Lock()
         self._local = threading.local()
-        self._writer: SQLiteStore | None = None
+        self._writer: SQLStore | None = None
         if self.token:
             # writable: create (or migrate) the database now, so read-only connections can open it
             self._writer = open_store(self.db_path)
-        elif not Path(self.db_path).is_file():
+        elif not store_exists(self.db_path):
             raise StoreError(f"{self.db_path}: no such database (run `copydesk analyze PATH --db {self.db_path}` "
                              "first, or start with --token to ingest through the API)")
         open_store(self.db_path, readonly=True).close()  # fail at start, not on the first request
@@ -116,7 +116,7 @@ class Web:
         self.templates.filters["pct"] = lambda v: "" if v is None else f"{float(v):.0%}"
 
     @property
-    def store(self) -> SQLiteStore:
+    def store(self) -> SQLStore:
         """This thread's read-only connection."""
         store = getattr(self._local, "store", None)
         if store is None:
@@ -125,7 +125,7 @@ class Web:
         return store
 
     @property
-    def writer(self) -> SQLiteStore:
+    def writer(self) -> SQLStore:
         if self._writer is None:
             raise ApiError(403, "this server is read-only: start `copydesk serve` with --token "
                                 f"(or {TOKEN_ENV}) to allow ingest", code="read_only")

@@ -6,7 +6,6 @@ that the templates render with autoescaping on."""
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
@@ -70,8 +69,8 @@ class StorySummary:
 
 
 class StoryIndex:
-    """Every story's summary, kept in memory and rebuilt when the database files change
-    (a new analysis, an ingest through the API). Searching, sorting and paging it costs
+    """Every story's summary, kept in memory and rebuilt when the database changes (a new
+    analysis, an ingest through the API: ``store.change_key``). Searching, sorting and paging it costs
     no query, which keeps the story list fast on large databases."""
 
     def __init__(self, db_path: str):
@@ -81,18 +80,8 @@ class StoryIndex:
         self._items: list[StorySummary] = []
         self._sorted: dict[str, list[StorySummary]] = {}
 
-    def _files_key(self) -> tuple:
-        key = []
-        for suffix in ("", "-wal"):
-            try:
-                st = os.stat(self.db_path + suffix)
-                key.append((st.st_mtime_ns, st.st_size))
-            except OSError:
-                key.append(None)
-        return tuple(key)
-
     def items(self, store) -> list[StorySummary]:
-        key = self._files_key()
+        key = store.change_key()
         if key != self._key:
             with self._lock:
                 if key != self._key:
