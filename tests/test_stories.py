@@ -233,13 +233,15 @@ def test_merge_entities_rules_on_their_own():
 
 
 def test_a_legal_form_makes_an_organization():
+    # the small model called this company a person in all three mentions (ECB+ topic 44)
     mentions = {"a": [["EYP Mission Critical Facilities Inc", "person", 0, None],
-                      ["EYP Mission Critical Facilities", "person", 60, None],
-                      ["EYP Mission Critical Facilities", "person", 99, None]]}
-    texts = {"a": "EYP Mission Critical Facilities Inc. was bought. EYP Mission Critical Facilities said so; "
-                  "EYP Mission Critical Facilities grew."}
-    (eyp,) = merge_entities(mentions, texts)
-    assert eyp.kind == "organization" and eyp.name == "EYP Mission Critical Facilities Inc"
+                      ["EYP Mission Critical Facilities Inc", "person", 49, None],
+                      ["Hewlett-Packard", "organization", 100, None]],
+                "b": [["EYP Mission Critical Facilities Inc", "person", 0, None]]}
+    texts = {"a": "EYP Mission Critical Facilities Inc. was bought. EYP Mission Critical Facilities Inc. will "
+                  "join Hewlett-Packard.", "b": "EYP Mission Critical Facilities Inc. grew."}
+    eyp = next(e for e in merge_entities(mentions, texts) if e.name.startswith("EYP"))
+    assert eyp.kind == "organization"
 
 
 def test_mentions_lose_what_the_model_ran_into_them():
