@@ -100,10 +100,11 @@ def relate(store: SQLStore, stats: RunStats | None = None, *, settings: Settings
     pairs = reuse.candidates(store, new)
     reuse.align_and_relate(store, pairs)
     store.settle_fingerprints(new)  # their pairs are stored: a later run finds only pairs with newer articles
+    families = reuse.families  # (what the candidates found of the whole store: the relations apply it too)
     del reuse, pairs, new  # stored: the stories stage below is the run's other big user of memory
     _release_memory()
     with _stage(stats, "relate"):
-        relations = stored_relations(store)  # (without passages and changes, which the stories do not read)
+        relations = stored_relations(store, families)  # (without passages and changes, which the stories do not read)
     stats.counts["relations"] = len(relations)
     if not settings.stories.enabled:  # copies only: the stored stories stay as the last run made them
         stats.counts["stories_skipped"] = 1

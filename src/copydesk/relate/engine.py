@@ -26,6 +26,7 @@ from ..model import Article, Change, Passage, Relation, RunStats
 from .changes import changes_both
 from .direction import context_fit, decide, usable_date
 from ..unionfind import UnionFind
+from .families import FamilyPruner, family_pruner
 from .pair import PairStats, is_reuse, pair_stats, reuse_type
 
 #: LSH banding: (name, rows per band, bands) over the two 128-value digests
@@ -135,6 +136,26 @@ def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, c
     return set(zip((codes // n).tolist(), (codes % n).tolist()))
 
 
+def _shingle_bands(bands: list[np.ndarray]) -> np.ndarray:
+    """The 5-gram band keys of each article (the first ``SHINGLE_BANDS[1]`` of its stored keys), one row each."""
+    width = SHINGLE_BANDS[1]
+    out = np.empty((len(bands), width), dtype=np.uint64)
+    for i, b in enumerate(bands):
+        # (an article stored without keys gets keys of its own, shared with no one)
+        out[i] = b[:width] if len(b) >= width else np.uint64(0xFFFFFFFF00000000) + np.uint64(i)
+    return out
+
+
+def family_pruner_of(store) -> FamilyPruner | None:
+    """``families.family_pruner`` of everything ``store`` holds."""
+    rows = store.fingerprints()
+    if not rows:
+        return None
+    shingle = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows])
+    return family_pruner([r[0] for r in rows], shingle,
+                         _shingle_bands([np.frombuffer(r[5], dtype=np.uint64) for r in rows]))
+
+
 def _in_reach(sj: np.ndarray, wj: np.ndarray, ratio: np.ndarray | None = None) -> np.ndarray:
     """Whether estimated 5-gram (``sj``) and content-word (``wj``) Jaccards are in reach of a
     copy (``ratio``: the larger content-word set's size over the smaller's, estimated, for the
@@ -192,6 +213,8 @@ class ReuseEngine:
     cache_size: int = 4096
     #: a distributed engine's ``map_ordered``: candidate pairs are then aligned and decided there
     remote: Callable[..., Iterator] | None = None
+    #: the large families of near-identical copies the last ``candidates`` found (None: none)
+    families: FamilyPruner | None = None
     _articles: "OrderedDict[str, Article]" = field(default_factory=OrderedDict)
     _profiles: "OrderedDict[str, list[SentenceProfile]]" = field(default_factory=OrderedDict)
 
@@ -291,6 +314,14 @@ class ReuseEngine:
                                  dedupe_first=False)
         for pair in self._exact_vocabulary_check(store, ids, [p for p in lsh if p not in found], shingle, words):
             found.setdefault(pair, "similar vocabulary (MinHash LSH)")
+        # a large family of near-identical copies is paired through its hubs (families.py)
+        self.families = family_pruner(ids, shingle, _shingle_bands(bands)) if rows else None
+        if self.families is not None and found:
+            pairs = np.array(list(found), dtype=np.int64)
+            dropped = pairs[self.families.drops(pairs[:, 0], pairs[:, 1])]
+            for x, y in dropped.tolist():
+                del found[(x, y)]
+            self.stats.count("family_pairs_left_out", len(dropped))
         out = []
         for (x, y), why in found.items():
             a, b = ids[min(x, y)], ids[max(x, y)]  # rows are in ingest order
@@ -707,15 +738,26 @@ def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
     return [_relation(by_key[plan.pair], plan) for plan in plans.values()]
 
 
-def stored_relations(store) -> list[Relation]:
+_UNSET = object()
+
+
+def stored_relations(store, families: FamilyPruner | None | object = _UNSET) -> list[Relation]:
     """``relations_from_pairs`` over every decided pair in ``store``, written to its relations
     table; returned without their passages and changes (what the stories need).
 
     Two passes over the stored pairs: the directions, chains and siblings are decided from
     each pair without its passages and changes, then each relation is made and written as its
     pair is read again. Holding every pair whole took ~70 kB a pair in Python (2.3 GB at 100k
-    articles), the run's peak."""
-    plans = {plan.pair: plan for plan in _plans(list(store.iter_related_pairs(without=_HEAVY))).values()}
+    articles), the run's peak.
+
+    ``families``: the large families of near-identical copies (``families.py``; found from the
+    store when not given): the pairs they leave out are left out here too."""
+    if families is _UNSET:
+        families = family_pruner_of(store)
+    pairs = store.iter_related_pairs(without=_HEAVY)
+    if families is not None:  # pairs decided before their family grew past the cap are left out too
+        pairs = (p for p in pairs if not families.drops_ids(p["a"], p["b"]))  # type: ignore[union-attr]
+    plans = {plan.pair: plan for plan in _plans(list(pairs)).values()}
     light: list[Relation] = []
 
     def made() -> Iterator[Relation]:
