@@ -90,6 +90,18 @@ def test_a_large_family_is_paired_through_its_hubs(tmp_path: Path, monkeypatch):
     copydesk.analyze([tmp_path / "early.jsonl"], db=db)
     later = copydesk.analyze([tmp_path / "early.jsonl", tmp_path / "late.jsonl"], db=db)
     assert _relations(later) == _relations(scratch)
+    # a story reprinted by more outlets than any bucket holds (5-gram and content-word LSH buckets, shared
+    # sentences: each cap made small here): a 5-gram bucket's first holders are paired with every other, so no
+    # copy is lost (skipping the crowded buckets, as before, found 4 pairs and no relation to the wire)
+    from copydesk.config import load_settings
+    from copydesk.relate import engine
+
+    monkeypatch.setattr(engine, "MAX_BUCKET", 4)
+    monkeypatch.setattr(engine, "MAX_WORD_BUCKET", 4)
+    crowded = copydesk.analyze([tmp_path / "early.jsonl", tmp_path / "late.jsonl"], db=tmp_path / "crowded.db",
+                               settings=load_settings().with_overrides({"reuse": {"max_sentence_df": 3}}))
+    copies = {r["id"] for r in records[1:-1]}
+    assert {r.derived for r in crowded.relations if r.original == "wire"} >= copies
 
 
 def test_chain_comes_out_with_via(tmp_path: Path):

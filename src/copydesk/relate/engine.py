@@ -26,6 +26,7 @@ from ..model import Article, Change, Passage, Relation, RunStats
 from .changes import changes_both
 from .direction import context_fit, decide, usable_date
 from ..unionfind import UnionFind
+from . import families as family_rules
 from .families import FamilyPruner, family_pruner
 from .pair import PairStats, is_reuse, pair_stats, reuse_type
 
@@ -34,8 +35,9 @@ SHINGLE_BANDS = (4, 32)   # word 5-grams: near-duplicates (Jaccard >= ~0.5)
 WORD_BANDS = (3, 42)      # content words: rewrites (Jaccard >= ~0.35)
 MAX_BUCKET = 500
 #: content-word bands held by more articles than this are topic vocabulary, not a rewrite's
-#: trace (the same line as max_sentence_df draws for sentences); 5-gram bands keep MAX_BUCKET,
-#: so that a story reprinted by hundreds of outlets still finds its copies
+#: trace (the same line as max_sentence_df draws for sentences); a 5-gram band held by more than
+#: MAX_BUCKET (a story reprinted by more outlets) pairs its first-ingested holders with every other
+#: (as a large family is paired through its hubs: families.py)
 MAX_WORD_BUCKET = 200
 # An LSH candidate is kept when its estimated similarity is in reach of a copy: 5-gram Jaccard
 # >= 0.15, or content-word Jaccard >= 0.55 (rewrites keep most of the vocabulary), or >= 0.40 with
@@ -88,11 +90,13 @@ def fingerprint_rows(articles: list[Article], params: str,
 
 
 def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, cap: int,
-                      verify=None, chunk: int = 1 << 20, *, dedupe_first: bool = True) -> set[tuple[int, int]]:
+                      verify=None, chunk: int = 1 << 20, *, dedupe_first: bool = True,
+                      star: int = 0) -> set[tuple[int, int]]:
     """Pairs of owners that share a key, at least one of them new; keys held by more than
-    ``cap`` owners are skipped (stock content, not evidence). ``verify(x, y)`` filters the
-    pairs as they are made, ``chunk`` at a time, so that only the pairs kept are held: a large
-    bucket never floods memory.
+    ``cap`` owners are skipped (stock content, not evidence), or, with ``star``, pair their
+    ``star`` first owners (the earliest ingested: owners are numbered in ingest order) with
+    every other. ``verify(x, y)`` filters the pairs as they are made, ``chunk`` at a time, so
+    that only the pairs kept are held: a large bucket never floods memory.
 
     ``dedupe_first``: a pair met in several buckets of one chunk is verified once (worth it
     where pairs repeat, as near-duplicates do across 5-gram bands); without it every pair is
@@ -106,6 +110,24 @@ def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, c
     n = np.int64(max(len(is_new), 1))
     all_new = bool(is_new.all())
     kept: list[np.ndarray] = []  # x * n + y (x < y) of the pairs kept
+
+    def take(x: np.ndarray, y: np.ndarray) -> None:
+        wanted = x != y
+        if not all_new:
+            wanted &= is_new[x] | is_new[y]
+        x, y = np.minimum(x[wanted], y[wanted]), np.maximum(x[wanted], y[wanted])
+        if not len(x):
+            return
+        if dedupe_first:
+            codes = np.unique(x.astype(np.int64) * n + y)
+            x, y = codes // n, codes % n
+        if verify is not None:
+            ok = np.zeros(len(x), dtype=bool)
+            for v in range(0, len(x), 65536):
+                ok[v:v + 65536] = verify(x[v:v + 65536], y[v:v + 65536])
+            x, y = x[ok], y[ok]
+        kept.append(x.astype(np.int64) * n + y)
+
     # every pair of positions inside a kept bucket, all buckets of one size at once
     keep = (sizes == 2) | ((sizes > 2) & (sizes <= cap))
     for size in np.unique(sizes[keep]).tolist():
@@ -114,22 +136,13 @@ def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, c
         per_chunk = max(1, chunk // len(i))
         for c in range(0, len(bucket_starts), per_chunk):
             b = bucket_starts[c:c + per_chunk, None]
-            x, y = o[(b + i).ravel()], o[(b + j).ravel()]
-            wanted = x != y
-            if not all_new:
-                wanted &= is_new[x] | is_new[y]
-            x, y = np.minimum(x[wanted], y[wanted]), np.maximum(x[wanted], y[wanted])
-            if not len(x):
-                continue
-            if dedupe_first:
-                codes = np.unique(x.astype(np.int64) * n + y)
-                x, y = codes // n, codes % n
-            if verify is not None:
-                ok = np.zeros(len(x), dtype=bool)
-                for v in range(0, len(x), 65536):
-                    ok[v:v + 65536] = verify(x[v:v + 65536], y[v:v + 65536])
-                x, y = x[ok], y[ok]
-            kept.append(x.astype(np.int64) * n + y)
+            take(o[(b + i).ravel()], o[(b + j).ravel()])
+    if star:
+        # a bucket over the cap (a story reprinted by more outlets than the cap): its first owners with every other
+        for b, size in zip(starts[sizes > cap].tolist(), sizes[sizes > cap].tolist()):
+            members = np.sort(o[b:b + size])
+            for h in range(min(star, size - 1)):
+                take(np.full(size - h - 1, members[h]), members[h + 1:])
     if not kept:
         return set()
     codes = np.unique(np.concatenate(kept))
@@ -309,7 +322,8 @@ class ReuseEngine:
 
         similar = _Similar(shingle, words) if rows else None
 
-        lsh = _shared_key_pairs(keys[of_shingles], owner[of_shingles], is_new, MAX_BUCKET, verify=similar)
+        lsh = _shared_key_pairs(keys[of_shingles], owner[of_shingles], is_new, MAX_BUCKET, verify=similar,
+                                star=family_rules.HUBS)
         lsh |= _shared_key_pairs(keys[~of_shingles], owner[~of_shingles], is_new, MAX_WORD_BUCKET, verify=similar,
                                  dedupe_first=False)
         for pair in self._exact_vocabulary_check(store, ids, [p for p in lsh if p not in found], shingle, words):
