@@ -216,6 +216,17 @@ def test_truncated_plain_warc(tmp_path: Path, cut: str):
     assert err.record in ("after record 1", "record 2 (https://example.com/1)")
 
 
+def test_warc_record_without_its_required_headers(tmp_path: Path):
+    """A response record with no WARC-Target-URI: warcio fails with an AttributeError on None,
+    which used to be the whole message."""
+    write_good(tmp_path)
+    bad = tmp_path / "headless.warc"
+    bad.write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\n\r\n")
+    o = run_both(tmp_path, [tmp_path / "good.jsonl", bad])
+    err = assert_one_error(o, input=bad, kind="format", words=["not a readable WARC", "required field"], good=GOOD_IDS)
+    assert "NoneType" not in err.reason
+
+
 def test_deeply_nested_json(tmp_path: Path):
     """json.loads recurses: "[[[[..." raised RecursionError, which stopped the whole run."""
     src = tmp_path / "feed.jsonl"

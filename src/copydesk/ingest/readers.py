@@ -193,8 +193,10 @@ def read_warc(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
     except (ArchiveLoadFailed, StatusAndHeadersParserException, ChunkedDataException,
             EOFError, OSError, ValueError, AttributeError, TypeError) as exc:
         reason = "truncated or corrupt WARC" if n else "not a readable WARC file"
-        yield FormatError(f"{reason} ({type(exc).__name__}: {exc})", input=name,
-                          record=f"after record {n}" if n else None)
+        # (warcio's AttributeError and TypeError say only what was None, not what is wrong with the file)
+        why = ("a record's headers are cut off or lack a required field" if isinstance(exc, (AttributeError, TypeError))
+               else f"{type(exc).__name__}: {exc}")
+        yield FormatError(f"{reason} ({why})", input=name, record=f"after record {n}" if n else None)
         return  # one error per broken file: not also "holds no HTML" below
     if n == 0:
         yield FormatError("WARC file holds no HTML or text responses", input=name)
