@@ -11,6 +11,7 @@ import json
 import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
@@ -36,7 +37,7 @@ WORD_BANDS = (3, 42)      # content words: rewrites (Jaccard >= ~0.35)
 MAX_BUCKET = 500
 #: content-word bands held by more articles than this are topic vocabulary, not a rewrite's
 #: trace (the same line as max_sentence_df draws for sentences); a 5-gram band held by more than
-#: MAX_BUCKET (a story reprinted by more outlets) pairs its first-ingested holders with every other
+#: MAX_BUCKET (a story reprinted by more outlets) pairs its earliest published holders with every other
 #: (as a large family is paired through its hubs: families.py)
 MAX_WORD_BUCKET = 200
 # An LSH candidate is kept when its estimated similarity is in reach of a copy: 5-gram Jaccard
@@ -91,11 +92,10 @@ def fingerprint_rows(articles: list[Article], params: str,
 
 def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, cap: int,
                       verify=None, chunk: int = 1 << 20, *, dedupe_first: bool = True,
-                      star: int = 0) -> set[tuple[int, int]]:
+                      star: int = 0, rank: Callable[[], np.ndarray] | None = None) -> set[tuple[int, int]]:
     """Pairs of owners that share a key, at least one of them new; keys held by more than
     ``cap`` owners are skipped (stock content, not evidence), or, with ``star``, pair their
-    ``star`` first owners (the earliest ingested: owners are numbered in ingest order) with
-    every other. ``verify(x, y)`` filters the pairs as they are made, ``chunk`` at a time, so
+    ``star`` first owners (by ``rank()``, lowest first; else by number) with every other. ``verify(x, y)`` filters the pairs as they are made, ``chunk`` at a time, so
     that only the pairs kept are held: a large bucket never floods memory.
 
     ``dedupe_first``: a pair met in several buckets of one chunk is verified once (worth it
@@ -141,6 +141,8 @@ def _shared_key_pairs(keys: np.ndarray, owner: np.ndarray, is_new: np.ndarray, c
         # a bucket over the cap (a story reprinted by more outlets than the cap): its first owners with every other
         for b, size in zip(starts[sizes > cap].tolist(), sizes[sizes > cap].tolist()):
             members = np.sort(o[b:b + size])
+            if rank is not None:
+                members = members[np.argsort(rank()[members], kind="stable")]
             for h in range(min(star, size - 1)):
                 take(np.full(size - h - 1, members[h]), members[h + 1:])
     if not kept:
@@ -159,14 +161,28 @@ def _shingle_bands(bands: list[np.ndarray]) -> np.ndarray:
     return out
 
 
+def _times(store, ids: list[str]) -> np.ndarray:
+    """The publication time of each of ``ids`` (POSIX seconds, NaN where undated or unreadable)."""
+    from ..dates import to_instant
+
+    published = {m[0]: m[3] for m in store.article_meta()}
+    out = np.full(len(ids), np.nan)
+    for i, id in enumerate(ids):
+        inst = to_instant(published.get(id))
+        if inst is not None:
+            out[i] = inst[0]
+    return out
+
+
 def family_pruner_of(store) -> FamilyPruner | None:
     """``families.family_pruner`` of everything ``store`` holds."""
     rows = store.fingerprints()
     if not rows:
         return None
+    ids = [r[0] for r in rows]
     shingle = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows])
-    return family_pruner([r[0] for r in rows], shingle,
-                         _shingle_bands([np.frombuffer(r[5], dtype=np.uint64) for r in rows]))
+    return family_pruner(ids, shingle, _shingle_bands([np.frombuffer(r[5], dtype=np.uint64) for r in rows]),
+                         lambda: _times(store, ids))
 
 
 def _in_reach(sj: np.ndarray, wj: np.ndarray, ratio: np.ndarray | None = None) -> np.ndarray:
@@ -322,14 +338,18 @@ class ReuseEngine:
 
         similar = _Similar(shingle, words) if rows else None
 
+        @lru_cache(maxsize=None)
+        def times() -> np.ndarray:  # (read only where a large family or a crowded bucket needs them)
+            return _times(store, ids)
+
         lsh = _shared_key_pairs(keys[of_shingles], owner[of_shingles], is_new, MAX_BUCKET, verify=similar,
-                                star=family_rules.HUBS)
+                                star=family_rules.HUBS, rank=lambda: family_rules.hub_rank(times()))
         lsh |= _shared_key_pairs(keys[~of_shingles], owner[~of_shingles], is_new, MAX_WORD_BUCKET, verify=similar,
                                  dedupe_first=False)
         for pair in self._exact_vocabulary_check(store, ids, [p for p in lsh if p not in found], shingle, words):
             found.setdefault(pair, "similar vocabulary (MinHash LSH)")
         # a large family of near-identical copies is paired through its hubs (families.py)
-        self.families = family_pruner(ids, shingle, _shingle_bands(bands)) if rows else None
+        self.families = family_pruner(ids, shingle, _shingle_bands(bands), times) if rows else None
         if self.families is not None and found:
             pairs = np.array(list(found), dtype=np.int64)
             dropped = pairs[self.families.drops(pairs[:, 0], pairs[:, 1])]

@@ -5,26 +5,29 @@ all grows with the square of the family: 600 lightly edited copies of one story 
 180,000 pairs, 3 minutes and 3 GB, for 600 relations, as copies of one original are
 siblings and the relations drop what is between them. So in a family larger than
 ``FAMILY_CAP``, a near-identical pair (estimated 5-gram Jaccard of ``NEAR_IDENTICAL`` or
-more) is kept only when one end is a *hub*: one of the family's ``HUBS`` first-ingested
-members. Every other pair (partial reuse, rewrites, a copy of another family) is kept as
+more) is kept only when one end is a *hub*: one of the family's ``HUBS`` earliest published
+members (the likeliest originals; then the undated, in ingest order). Every other pair (partial reuse, rewrites, a copy of another family) is kept as
 ever, and a family up to the cap is aligned pair by pair as before.
 
 A family is a connected component of articles that share a key of two consecutive 5-gram
 LSH bands (8 MinHash values equal in a row: likely at Jaccard 0.8 and above, rare below
-0.5). It is computed from the stored fingerprints alone, and ingest order never changes,
-so the candidate stage (which leaves the pairs out) and the relations (which also leave
-out pairs an earlier run decided while the family was under the cap) apply one rule, and
-an incremental run gives what a run from scratch gives."""
+0.5). It is computed from the stored fingerprints and dates alone, so the candidate stage
+(which leaves the pairs out) and the relations (which also leave out pairs an earlier run
+decided while the family was under the cap, or with a hub that newer, earlier-dated
+articles have since displaced) apply one rule, and an incremental run gives what a run from
+scratch gives: adding articles never makes an old article a hub, so no pair a scratch run
+aligns is missing. (Re-ingesting a hub with a later date can; its family is then paired as
+if the hub had stayed until a run from scratch.)"""
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Callable
 
-from ..errors import require
+import numpy as np
 
 #: families larger than this are paired through their hubs
 FAMILY_CAP = 64
-#: the first-ingested members of a large family that every member is paired with
+#: the earliest published members of a large family that every member is paired with
 HUBS = 8
 #: estimated 5-gram Jaccard from which a pair inside a large family counts as near-identical
 NEAR_IDENTICAL = 0.8
@@ -57,14 +60,49 @@ class FamilyPruner:
         return bool(self.drops(np.array([x]), np.array([y]))[0])
 
 
-def family_pruner(ids: list[str], shingle: np.ndarray, shingle_bands: np.ndarray) -> FamilyPruner | None:
+def _components(n: int, keys: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """A component label per article (the smallest article number in it): articles joined by a
+    shared key (``keys[i]`` held by article ``owner[i]``). Label propagation with pointer jumping,
+    in numpy: each round gives every key the smallest label of its holders and every article the
+    smallest of its keys'; families of copies are joined in a few rounds."""
+    order = np.argsort(keys, kind="stable")
+    k, o = keys[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    counts = np.diff(np.r_[starts, len(k)])
+    shared = np.repeat(counts > 1, counts)  # a key of one article joins nothing
+    o, starts = o[shared], np.flatnonzero(np.r_[True, k[shared][1:] != k[shared][:-1]]) if shared.any() else None
+    label = np.arange(n)
+    if starts is None:
+        return label
+    counts = np.diff(np.r_[starts, len(o)])
+    while True:
+        smallest = np.repeat(np.minimum.reduceat(label[o], starts), counts)
+        new = label.copy()
+        np.minimum.at(new, o, smallest)
+        new = new[new]  # (a label is an article number: follow it to that article's own label)
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
+def hub_rank(when: np.ndarray) -> np.ndarray:
+    """Each article's place in the order hubs are chosen in: the earliest published first, then the
+    undated (``when`` NaN), ties and the undated in ingest order (the order of ``when``)."""
+    undated = np.isnan(when)
+    order = np.lexsort((np.arange(len(when)), np.where(undated, 0.0, when), undated))
+    rank = np.empty(len(when), dtype=np.int64)
+    rank[order] = np.arange(len(when))
+    return rank
+
+
+def family_pruner(ids: list[str], shingle: np.ndarray, shingle_bands: np.ndarray,
+                  when: Callable[[], np.ndarray] | None = None) -> FamilyPruner | None:
     """The pruner of the articles ``ids`` (in ingest order) from their 5-gram digests and 5-gram
-    band keys (one row each), or None when no family is larger than ``FAMILY_CAP``."""
+    band keys (one row each) and publication times (``when()``: POSIX seconds, NaN if undated;
+    asked only when there is a large family), or None when no family is larger than ``FAMILY_CAP``."""
     n = len(ids)
     if n <= FAMILY_CAP:
         return None
-    sparse = require("scipy.sparse", feature="the reuse engine", extra="stories")
-    csgraph = require("scipy.sparse.csgraph", feature="the reuse engine", extra="stories")
     bands = shingle_bands[:, : shingle_bands.shape[1] // 2 * 2]
     with np.errstate(over="ignore"):
         keys = bands[:, 0::2] * np.uint64(0x9E3779B97F4A7C15) ^ bands[:, 1::2]
@@ -74,18 +112,18 @@ def family_pruner(ids: list[str], shingle: np.ndarray, shingle_bands: np.ndarray
     flat = keys[usable].ravel()
     if not len(flat):
         return None
-    _, key_of = np.unique(flat, return_inverse=True)
-    nodes = n + int(key_of.max()) + 1
-    graph = sparse.csr_matrix((np.ones(len(flat), dtype=np.int8), (owner, n + key_of)), shape=(nodes, nodes))
-    _, labels = csgraph.connected_components(graph, directed=False)
-    label = labels[:n]
-    size = np.bincount(label)[label]
+    label = _components(n, flat, owner)
+    size = np.bincount(label, minlength=n)[label]
     big = usable & (size > FAMILY_CAP)
     if not big.any():
         return None
     family = np.where(big, label, -1)
-    # the first HUBS members of each large family (rows are in ingest order; a stable sort keeps it)
-    order = np.flatnonzero(big)[np.argsort(family[big], kind="stable")]
+    # the first HUBS members of each large family: the earliest published (the likeliest originals), then the
+    # undated, each in ingest order (rows are in ingest order; the sorts are stable)
+    members = np.flatnonzero(big)
+    if when is not None:
+        members = members[np.argsort(hub_rank(when())[members], kind="stable")]
+    order = members[np.argsort(family[members], kind="stable")]
     fam_sorted = family[order]
     starts = np.flatnonzero(np.r_[True, fam_sorted[1:] != fam_sorted[:-1]])
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
