@@ -6,8 +6,9 @@ all grows with the square of the family: 600 lightly edited copies of one story 
 siblings and the relations drop what is between them. So in a family larger than
 ``FAMILY_CAP``, a near-identical pair (estimated 5-gram Jaccard of ``NEAR_IDENTICAL`` or
 more) is kept only when one end is a *hub*: one of the family's ``HUBS`` earliest published
-members (the likeliest originals; then the undated, in ingest order). Every other pair (partial reuse, rewrites, a copy of another family) is kept as
-ever, and a family up to the cap is aligned pair by pair as before.
+members (the likeliest originals; then the undated, in ingest order). Every other pair
+(partial reuse, rewrites, a copy of another family) is kept as ever, and a family up to the
+cap is aligned pair by pair as before.
 
 A family is a connected component of articles that share a key of two consecutive 5-gram
 LSH bands (8 MinHash values equal in a row: likely at Jaccard 0.8 and above, rare below
@@ -16,8 +17,8 @@ LSH bands (8 MinHash values equal in a row: likely at Jaccard 0.8 and above, rar
 decided while the family was under the cap, or with a hub that newer, earlier-dated
 articles have since displaced) apply one rule, and an incremental run gives what a run from
 scratch gives: adding articles never makes an old article a hub, so no pair a scratch run
-aligns is missing. (Re-ingesting a hub with a later date can; its family is then paired as
-if the hub had stayed until a run from scratch.)"""
+aligns is missing. (Re-ingesting a hub with a later date can make another old article a hub
+whose pairs no run aligned: they are missing until a run from scratch.)"""
 
 from __future__ import annotations
 
