@@ -310,15 +310,33 @@ class ReuseEngine:
         is_new[[index[i] for i in new if i in index]] = True
         known = store.known_pairs()
         found: dict[tuple[int, int], str] = {}
+        bands = [np.frombuffer(r[5], dtype=np.uint64) for r in rows]
+        shingle = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows]) if rows else None
+        words = np.stack([np.frombuffer(r[3], dtype=np.uint32) for r in rows]) if rows else None
+
+        @lru_cache(maxsize=None)
+        def times() -> np.ndarray:  # (read only where a large family or a crowded bucket needs them)
+            return _times(store, ids)
+
+        # a large family of near-identical copies is paired through its hubs (families.py)
+        self.families = family_pruner(ids, shingle, _shingle_bands(bands), times) if rows else None
 
         bodies: dict[str, list[int]] = {}
         for i, r in enumerate(rows):
             bodies.setdefault(r[1], []).append(i)
         for members in bodies.values():
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    if is_new[members[x]] or is_new[members[y]]:
-                        found[(members[x], members[y])] = "same body"
+            if len(members) > 2 and self.families is not None and self.families.one_digest(members):
+                # exact copies of one large family: every pair without a hub would be left out below
+                # (1,000 copies made half a million pairs here to drop them)
+                hubs = [m for m in members if self.families.hub[m]]
+                body_pairs: Iterable[tuple[int, int]] = ((min(h, x), max(h, x)) for h in hubs for x in members
+                                                         if x != h)
+            else:
+                body_pairs = ((members[x], members[y]) for x in range(len(members))
+                              for y in range(x + 1, len(members)))
+            for x, y in body_pairs:
+                if is_new[x] or is_new[y]:
+                    found[(x, y)] = "same body"
 
         sent = [np.frombuffer(r[4], dtype=np.uint64) for r in rows]
         if any(len(h) for h in sent):
@@ -327,20 +345,13 @@ class ReuseEngine:
             for pair in _shared_key_pairs(keys, owner, is_new, self.settings.max_sentence_df):
                 found.setdefault(pair, "shared sentence")
 
-        bands = [np.frombuffer(r[5], dtype=np.uint64) for r in rows]
         keys = np.concatenate(bands) if bands else np.zeros(0, dtype=np.uint64)
         lengths = np.array([len(b) for b in bands], dtype=np.int64)
         owner = np.repeat(np.arange(len(ids)), lengths)
         # each article's first SHINGLE_BANDS[1] keys are its 5-gram bands, the rest its word bands
         of_shingles = np.arange(len(keys)) - np.repeat(np.cumsum(lengths) - lengths, lengths) < SHINGLE_BANDS[1]
-        shingle = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows]) if rows else None
-        words = np.stack([np.frombuffer(r[3], dtype=np.uint32) for r in rows]) if rows else None
 
         similar = _Similar(shingle, words) if rows else None
-
-        @lru_cache(maxsize=None)
-        def times() -> np.ndarray:  # (read only where a large family or a crowded bucket needs them)
-            return _times(store, ids)
 
         lsh = _shared_key_pairs(keys[of_shingles], owner[of_shingles], is_new, MAX_BUCKET, verify=similar,
                                 star=family_rules.HUBS, rank=lambda: family_rules.hub_rank(times()))
@@ -348,8 +359,6 @@ class ReuseEngine:
                                  dedupe_first=False)
         for pair in self._exact_vocabulary_check(store, ids, [p for p in lsh if p not in found], shingle, words):
             found.setdefault(pair, "similar vocabulary (MinHash LSH)")
-        # a large family of near-identical copies is paired through its hubs (families.py)
-        self.families = family_pruner(ids, shingle, _shingle_bands(bands), times) if rows else None
         if self.families is not None and found:
             pairs = np.array(list(found), dtype=np.int64)
             dropped = pairs[self.families.drops(pairs[:, 0], pairs[:, 1])]

@@ -54,6 +54,12 @@ class FamilyPruner:
             out[i] = (self.shingle[x[i]] == self.shingle[y[i]]).mean(axis=1) >= NEAR_IDENTICAL
         return out
 
+    def one_digest(self, rows: list[int]) -> bool:
+        """Whether ``rows`` are all of one large family with one 5-gram digest: every pair of them
+        without a hub is left out (exact copies of a reprinted story)."""
+        f = self.family[rows]
+        return bool(f[0] >= 0 and (f == f[0]).all() and (self.shingle[rows] == self.shingle[rows[0]]).all())
+
     def drops_ids(self, a: str, b: str) -> bool:
         x, y = self.index.get(a), self.index.get(b)
         if x is None or y is None:

@@ -124,7 +124,8 @@ def _trim(text: str, start: int, end: int) -> str | None:
 
 
 def _clean(surface: str) -> str | None:
-    s = " ".join(surface.split()) if "\n" not in surface else None
+    """``surface`` (one line: ``_trim`` drops mentions across lines) as shown, or None when it is no name."""
+    s = " ".join(surface.split())
     if not s or any(c in s for c in "/@#<>|=") or "http" in s or "www." in s:
         return None
     s = re.sub(r"^(?:the|The|THE)\s+", "", s)

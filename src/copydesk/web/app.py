@@ -103,7 +103,7 @@ class Web:
             raise StoreError(f"{self.db_path}: no such database (run `copydesk analyze PATH --db {self.db_path}` "
                              "first, or start with --token to ingest through the API)")
         open_store(self.db_path, readonly=True).close()  # fail at start, not on the first request
-        self.index = views.StoryIndex(self.db_path)
+        self.index = views.StoryIndex()
         self.templates = jinja2.Environment(
             loader=jinja2.PackageLoader("copydesk.web", "templates"),
             autoescape=True,  # every template, whatever its name: untrusted text is always escaped

@@ -73,8 +73,7 @@ class StoryIndex:
     analysis, an ingest through the API: ``store.change_key``). Searching, sorting and paging it costs
     no query, which keeps the story list fast on large databases."""
 
-    def __init__(self, db_path: str):
-        self.db_path = db_path
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple | None = None
         self._items: list[StorySummary] = []
