@@ -19,7 +19,7 @@ import re
 from dataclasses import replace
 from typing import Any, ContextManager, Iterable
 
-from ..errors import SchemaError, SchemaOutdatedError, StoreError, require
+from ..errors import StoreError, require
 from ..model import Article, ErrorRecord
 from .sql import TABLES, ArticleRow, SQLStore, encode_article
 
@@ -128,17 +128,11 @@ class PostgresStore(SQLStore):
 
     def _migrate(self, readonly: bool) -> None:
         version = self._version()
-        if version == SCHEMA_VERSION:
+        if version is None and readonly:
+            raise StoreError(f"{self.path}: no copydesk database here (run `copydesk analyze PATH --db URL` first)")
+        if version is not None and not self._check_schema(
+                version, SCHEMA_VERSION, readonly="the store was opened read-only" if readonly else None):
             return
-        if version is not None and version > SCHEMA_VERSION:
-            raise SchemaError(f"{self.path}: schema version {version} is newer than this copydesk understands "
-                              f"({SCHEMA_VERSION})")
-        if readonly:
-            if version is None:
-                raise StoreError(f"{self.path}: no copydesk database here (run `copydesk analyze PATH --db URL` "
-                                 "first)")
-            raise SchemaOutdatedError(f"{self.path}: schema version {version} needs migrating, and the store was "
-                                      "opened read-only")
         with self.db.transaction():
             self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             version = self._version()  # another process may have made it while this one waited

@@ -10,7 +10,7 @@ import time
 from collections import namedtuple
 from typing import Any, ContextManager, Iterable, Iterator
 
-from ..errors import NotFoundError, StoreError
+from ..errors import NotFoundError, SchemaError, SchemaOutdatedError, StoreError
 from ..model import (
     Article, BriefSentence, Change, Claim, Disagreement, Embed, Entity, ErrorRecord, Fact, Passage, Relation,
     Removed, Story, StoryChange, TimelineEntry, TreeEdge,
@@ -75,10 +75,21 @@ class SQLStore:
     # -- the dialect ----------------------------------------------------------------------
     def _x(self, sql: str, args: Iterable[Any] = ()) -> Any:
         """Run one statement; returns the cursor."""
-        return self.db.execute(sql, tuple(args))
+        raise NotImplementedError
 
     def _many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
-        self.db.executemany(sql, rows)
+        """Run one statement for each of ``rows``."""
+        raise NotImplementedError
+
+    def _check_schema(self, version: int, latest: int, *, readonly: str | None) -> bool:
+        """Whether the schema at ``version`` must be migrated to ``latest``; a newer one, or one that
+        needs migrating in a store opened read-only (``readonly``: why it is), is an error."""
+        if version > latest:
+            raise SchemaError(f"{self.path}: schema version {version} is newer than this copydesk understands "
+                              f"({latest})")
+        if version < latest and readonly:
+            raise SchemaOutdatedError(f"{self.path}: schema version {version} needs migrating, and {readonly}")
+        return version < latest
 
     def _tx(self) -> ContextManager[Any]:
         """One transaction: committed when the block ends, rolled back if it raises."""

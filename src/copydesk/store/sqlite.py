@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from ..errors import SchemaError, SchemaOutdatedError, StoreError
+from ..errors import StoreError
 from .sql import TABLES, ArticleRow, SQLStore, encode_article
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore", "ArticleRow", "encode_article"]
@@ -137,14 +137,8 @@ class SQLiteStore(SQLStore):
     # -- schema -------------------------------------------------------------------------
     def _migrate(self, readonly: bool) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise SchemaError(
-                f"{self.path}: schema version {version} is newer than this copydesk understands ({SCHEMA_VERSION})")
-        if version == SCHEMA_VERSION:
+        if not self._check_schema(version, SCHEMA_VERSION, readonly="the file is not writable" if readonly else None):
             return
-        if readonly:
-            raise SchemaOutdatedError(f"{self.path}: schema version {version} needs migrating, and the file is not "
-                                      "writable")
         for target in range(version, SCHEMA_VERSION):
             with self.db:
                 self.db.executescript("BEGIN;" + MIGRATIONS[target] + f"; PRAGMA user_version = {target + 1};")
