@@ -142,6 +142,63 @@ def test_shared_quotes_and_posts_are_no_relation(tmp_path: Path):
     assert all(a.embeds and a.embeds[0].handle == "CityPolice" for a in report.articles)
 
 
+def test_a_quotation_of_several_sentences_is_no_relation(tmp_path: Path):
+    """Two reports quote the same patient at length: the quotation opens in one sentence and runs
+    on through the next ones (only the first carries the opening mark), so none of its sentences
+    is evidence that one report copied the other."""
+    words = ("“Two months after the first symptoms I could not stand for more than a few minutes without "
+             "feeling faint. Climbing the stairs to bed took half an hour, because I had to sit down after "
+             "every second step. I was signed off work and slept through most of the day and the night.”")
+    one = ("A man whose breathlessness baffled his doctors for months was found to be reacting to his new "
+           "feather bedding, according to a case report published on Monday.\n\n"
+           f"In his own words: {words}\n\n"
+           "Lung specialists at the regional hospital ordered a scan that showed inflamed tissue, and the "
+           "symptoms eased within days of the pillows being removed from his home.")
+    two = ("Doctors have described how a set of goose-down pillows left a keen amateur cyclist unable to walk "
+           "to his garden gate.\n\n"
+           f"The patient described the decline himself. {words}\n\n"
+           "Allergy charities said most people who use down bedding never have any trouble, and urged anyone "
+           "with a persistent cough to see their family doctor.")
+    _write(tmp_path / "q.jsonl", [{"id": "one", "text": one}, {"id": "two", "text": two}])
+    report = copydesk.analyze([tmp_path / "q.jsonl"], db=tmp_path / "q.db")
+    assert report.stats.counts.get("candidate_pairs", 0) >= 1  # the shared sentences made them a candidate
+    assert report.relations == ()
+
+
+def test_a_shared_closing_block_is_boilerplate_but_a_copy_with_it_is_not(tmp_path: Path):
+    """Two press releases in one company's newsroom end with the same description of the company
+    (no "About" heading): the outlet's closing boilerplate, no relation. A site that reposts one
+    release keeps that ending too, and is a copy of it. The outlet is known by its name or, for the
+    second release, by its web host alone. (The repost and the second release, of two outlets, are
+    still related by that ending: boilerplate is told by its outlet, and the repost's is another.)"""
+    about = ("Lumenta is a global provider of hospital communication systems and clinical workflow software. "
+             "The company's mission is to close information gaps so that care teams can make the best "
+             "possible decisions at any time and in any place.\n\n"
+             "Lumenta is headquartered in Basel, has subsidiaries in 14 countries and employs around 1,400 "
+             "people worldwide. Its registered shares are listed on the SIX Swiss Exchange in Zurich.")
+    first = ("Lumenta today announced a distribution partnership with a medical equipment maker covering "
+             "intensive care units in eleven European countries.\n\n"
+             "Under the agreement, the partner's sales teams will offer Lumenta's alarm routing software "
+             "together with their own patient monitors from the second quarter.\n\n"
+             "Hospitals that already run both systems will be offered a free upgrade, the companies said, "
+             "and training for nurses will be provided on site.\n\n" + about)
+    second = ("Lumenta and a North American maker of anaesthesia machines introduced a joint alarm management "
+              "product for hospitals in the United States and Canada.\n\n"
+              "The product filters alarms that need no action, which the companies say make up more than "
+              "eight in ten of the alerts a nurse receives during a typical shift.\n\n"
+              "Pilot sites in Ohio and Ontario reported shorter response times to real emergencies after "
+              "six months of use.\n\n" + about)
+    copy = "Reposted from the company's newsroom for our readers in the hospital sector.\n\n" + first
+    _write(tmp_path / "r.jsonl", [
+        {"id": "first", "text": first, "source": "Lumenta Newsroom", "url": "https://www.lumenta.example/news/1"},
+        {"id": "second", "text": second, "url": "https://lumenta.example/news/2"},
+        {"id": "copy", "text": copy, "source": "Hospital Tech Digest", "url": "https://htd.example/lumenta"}])
+    report = copydesk.analyze([tmp_path / "r.jsonl"], db=tmp_path / "r.db")
+    pairs = {frozenset((r.original, r.derived)) for r in report.relations}
+    assert frozenset(("first", "copy")) in pairs
+    assert frozenset(("first", "second")) not in pairs
+
+
 def test_compare_command(tmp_path: Path):
     db = tmp_path / "demo.db"
     copydesk.analyze([DEMO], db=db)

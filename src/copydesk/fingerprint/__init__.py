@@ -62,17 +62,43 @@ def quote_share(text: str) -> float:
     return sum(m.end() - m.start() for m in _QUOTED.finditer(text)) / len(text)
 
 
+def quote_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The quotations of ``text[start:end]`` (one paragraph) as spans of ``text``: a quote opened
+    in one sentence runs on through the next ones until it closes (or the paragraph ends), as a
+    speaker's words of several sentences do ("“Two months after ... pass out. Going upstairs
+    ... rest.”")."""
+    end = len(text) if end is None else end
+    if "“" not in text[start:end] and '"' not in text[start:end]:
+        return []
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text, start, end)]
+
+
+def _quoted(spans: list[tuple[int, int]], s: int, e: int) -> float:
+    """Fraction of ``s..e`` inside ``spans``."""
+    if not spans or e <= s:
+        return 0.0
+    return sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in spans) / (e - s)
+
+
 def profile(article: Article) -> list[SentenceProfile]:
     out = []
     para_idx = 0
+    paragraphs = article.paragraphs
+    quotes: dict[int, list[tuple[int, int]]] = {}
     for i, (s, e) in enumerate(article.sentences):
-        while para_idx + 1 < len(article.paragraphs) and article.paragraphs[para_idx][1] <= s:
+        while para_idx + 1 < len(paragraphs) and paragraphs[para_idx][1] <= s:
             para_idx += 1
         text = article.text[s:e]
         toks = tokens(text)
+        if para_idx < len(paragraphs):
+            if para_idx not in quotes:
+                quotes[para_idx] = quote_spans(article.text, *paragraphs[para_idx])
+            share = _quoted(quotes[para_idx], s, e)
+        else:
+            share = quote_share(text)
         out.append(SentenceProfile(
             index=i, start=s, end=e, tokens=tuple(toks), content=frozenset(content_tokens(toks)),
-            hash=_sentence_hash(toks), quote_share=quote_share(text), paragraph=para_idx,
+            hash=_sentence_hash(toks), quote_share=share, paragraph=para_idx,
             prose=text.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", "…")),
         ))
     return out

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
 from typing import Callable, Iterable, Iterator
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -528,7 +529,7 @@ class ReuseEngine:
                 "ba": {**both, "passages": [Passage(full_b, full_a, "verbatim").to_dict()]},
             }
         sa, sb = self.prof(store, a.id), self.prof(store, b.id)
-        st = pair_stats(matches, sa, sb, _self_refs(a, sa), _self_refs(b, sb))
+        st = pair_stats(matches, sa, sb, _self_refs(a, sa), _self_refs(b, sb), one_outlet=same_outlet(a, b))
         if not is_reuse(st):
             return None
         changes_ab, changes_ba = changes_both(a, b, matches, sa, sb)
@@ -615,6 +616,26 @@ def _closeness(matches: list[SentenceMatch], sd: list[SentenceProfile], *, deriv
         w = 1.0 if m.kind == "verbatim" else (m.score if m.kind == "edited" else 0.6 * m.score)
         best[idx] = max(best.get(idx, 0.0), w)
     return sum((sd[i].end - sd[i].start) * w for i, w in best.items()) / total
+
+
+def _outlet_keys(article: Article) -> tuple[str, str]:
+    """The outlet's name (letters and digits, lower-cased) and the web host of the article's URL
+    (without "www."), each "" when unknown."""
+    name = "".join(ch for ch in (article.source or "").lower() if ch.isalnum())
+    host = ""
+    if article.url:
+        try:
+            host = (urlsplit(article.url.strip()).hostname or "").removeprefix("www.")
+        except ValueError:
+            host = ""
+    return name, host
+
+
+def same_outlet(a: Article, b: Article) -> bool:
+    """Whether two articles come from one outlet: the same name ("My6Sense", "my6sense") or the
+    same web host."""
+    (name_a, host_a), (name_b, host_b) = _outlet_keys(a), _outlet_keys(b)
+    return bool(name_a and name_a == name_b) or bool(host_a and host_a == host_b)
 
 
 def _self_refs(article: Article, profiles: list[SentenceProfile]) -> frozenset[int]:

@@ -41,9 +41,12 @@ def _lis(seq: list[int]) -> int:
 
 
 def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list[SentenceProfile],
-               self_a: frozenset[int] = frozenset(), self_b: frozenset[int] = frozenset()) -> PairStats:
+               self_a: frozenset[int] = frozenset(), self_b: frozenset[int] = frozenset(), *,
+               one_outlet: bool = False) -> PairStats:
     """``self_a``/``self_b``: sentences that name their own outlet ("About The X: ..."): outlet
-    boilerplate when both sides of a match do, so never evidence of copying."""
+    boilerplate when both sides of a match do, so never evidence of copying. ``one_outlet``: both
+    articles come from one outlet, so the closing block they share is its boilerplate
+    (``_closing_block``)."""
     len_a = sum(s.end - s.start for s in sa) or 1
     len_b = sum(s.end - s.start for s in sb) or 1
     got_a = got_b = strong_chars = 0
@@ -51,6 +54,9 @@ def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list
     edited_chars = para_chars = 0
     seen_a: set[int] = set()
     seen_b: set[int] = set()
+    tail_a = tail_b = frozenset()
+    if one_outlet:
+        tail_a, tail_b = _closing_block(matches, sa, len_a, a_side=True), _closing_block(matches, sb, len_b, a_side=False)
     for m in matches:
         a, b = sa[m.a], sb[m.b]
         ca, cb = a.end - a.start, b.end - b.start
@@ -62,7 +68,7 @@ def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list
         seen_b.add(m.b)
         got_b += cb
         quote = (b.quote_share >= QUOTE_SENTENCE and a.quote_share >= QUOTE_SENTENCE) or (
-            m.a in self_a and m.b in self_b)
+            m.a in self_a and m.b in self_b) or (m.a in tail_a and m.b in tail_b)
         substantial = len(b.tokens) >= MIN_SENTENCE_TOKENS
         if m.kind in ("verbatim", "edited"):
             if not quote and substantial:
@@ -82,6 +88,34 @@ def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list
         para=para, reworded=(edited_chars + para_chars) / got_b if got_b else 0.0,
         ordered=ordered, n_a=n_a, n_b=n_b,
     )
+
+
+#: a closing block shared by two articles is their boilerplate only while it is a small part of each
+CLOSING_BLOCK = 0.5
+
+
+def _closing_block(matches: list[SentenceMatch], profiles: list[SentenceProfile], total: int, *,
+                   a_side: bool) -> frozenset[int]:
+    """The sentences of the run of matched sentences that closes an article (short lines that
+    are not matched, "For more information, visit ...", do not break it). When another article of
+    the same outlet closes with the same run, the run is that outlet's closing boilerplate (an
+    "About the company" block, a newsletter call, a show's details), which its articles end with:
+    it counts toward the share but is never evidence of copying on its own. Empty when the run is
+    most of the article (a copy shares its ending with everything else). Articles of different
+    outlets are not read so: two reprints of one wire story often end with the same background
+    paragraphs, and that is shared text."""
+    matched = {m.a if a_side else m.b for m in matches}
+    if not matched:
+        return frozenset()
+    block: list[int] = []
+    chars = 0
+    for s in reversed(profiles):
+        if s.index in matched:
+            block.append(s.index)
+            chars += s.end - s.start
+        elif len(s.tokens) >= MIN_SENTENCE_TOKENS:
+            break
+    return frozenset(block) if chars < CLOSING_BLOCK * total else frozenset()
 
 
 def is_reuse(st: PairStats) -> bool:
