@@ -165,6 +165,36 @@ def test_a_quotation_of_several_sentences_is_no_relation(tmp_path: Path):
     assert report.relations == ()
 
 
+def test_rows_of_data_both_print_are_no_relation(tmp_path: Path):
+    """Two outlets announce one band's tour in their own words and both print the dates and venues
+    of the press release as it gave them: rows of names and numbers are shared data, not copying."""
+    dates = [("June 9", "Harbour Bowl Amphitheatre", "Port Ellis, FL"), ("June 12", "Granite Arena", "Dover Hill, GA"),
+             ("June 15", "Riverside Music Pavilion", "Ashford, NC"), ("June 18", "Lakeshore Center", "Milbrook, VA"),
+             ("June 21", "Northfield Stadium Theater", "Carver, PA"), ("June 24", "Summit Credit Union Park", "Wexley, NY"),
+             ("July 2", "Old Mill Arena", "Hartwell, CT"), ("July 5", "Bayview Center", "Salem Cove, MA")]
+    one = ("The Lantern Brothers will mark fifty years on the road with a summer tour of North America, the band "
+           "announced on Tuesday, adding that tickets go on sale to the public next Friday morning.\n\n"
+           "The group, whose first album sold poorly before a string of radio hits, has not toured together since "
+           "its founding guitarist left in the late nineties.\n\nThe dates:\n\n"
+           + "\n\n".join(f"{d} -- {v}, {c}" for d, v, c in dates))
+    two = ("Fans of seventies soft rock have reason to cheer: a reunited Lantern Brothers are heading out for an "
+           "anniversary run of shows this summer, with their old singer back on keyboards.\n\n"
+           "Members told reporters the set list will span the whole catalogue, including songs they have never "
+           "played live.\n\nTour dates\n\n"
+           + "\n\n".join(f"{d} -- {v}, {c}" for d, v, c in dates))
+    _write(tmp_path / "t.jsonl", [{"id": "one", "text": one, "source": "Music Weekly"},
+                                  {"id": "two", "text": two, "source": "Rock Review"}])
+    report = copydesk.analyze([tmp_path / "t.jsonl"], db=tmp_path / "t.db")
+    assert report.stats.counts["candidate_pairs"] == 1  # the rows made them a candidate
+    assert report.relations == ()
+    # the same two articles with their prose copied as well are a copy
+    _write(tmp_path / "u.jsonl", [{"id": "one", "text": one, "source": "Music Weekly"},
+                                  {"id": "three", "text": one.split("\n\nThe dates:")[0] + "\n\n" + two.split("\n\n", 2)[2],
+                                   "source": "Rock Review"}])
+    report = copydesk.analyze([tmp_path / "u.jsonl"], db=tmp_path / "u.db")
+    assert [(r.original, r.derived) for r in report.relations] in ([("one", "three")], [("three", "one")])
+
+
 def test_a_shared_closing_block_is_boilerplate_but_a_copy_with_it_is_not(tmp_path: Path):
     """Two press releases in one company's newsroom end with the same description of the company
     (no "About" heading): the outlet's closing boilerplate, no relation. A site that reposts one

@@ -37,6 +37,7 @@ class SentenceProfile:
     quote_share: float  # fraction of the sentence's characters inside quotation marks
     paragraph: int
     prose: bool = True  # ends like a sentence of prose (. ! ? or a closing quote), not like a heading
+    listing: bool = False  # not prose and made of names and numbers: a row of a schedule, table or list
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,18 @@ def _quoted(spans: list[tuple[int, int]], s: int, e: int) -> float:
     return sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in spans) / (e - s)
 
 
+_LOWER_WORD = re.compile(r"(?<![\w-])[^\W\d_A-Z][^\W\d_]*")
+_ANY_WORD = re.compile(r"\w+")
+
+
+def _listing(text: str) -> bool:
+    """Whether ``text`` (a sentence that does not end like prose) is a row of data: at most one
+    word in eight lower-case ("June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL"; "Spain 2
+    Russia 1"), where a line of prose, a bullet point of a summary, has its verbs and articles."""
+    words = len(_ANY_WORD.findall(text))
+    return words >= 3 and len(_LOWER_WORD.findall(text)) * 8 <= words
+
+
 def profile(article: Article) -> list[SentenceProfile]:
     out = []
     para_idx = 0
@@ -99,7 +112,8 @@ def profile(article: Article) -> list[SentenceProfile]:
         out.append(SentenceProfile(
             index=i, start=s, end=e, tokens=tuple(toks), content=frozenset(content_tokens(toks)),
             hash=_sentence_hash(toks), quote_share=share, paragraph=para_idx,
-            prose=text.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", "…")),
+            prose=(prose := text.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", "…"))),
+            listing=not prose and _listing(text),
         ))
     return out
 

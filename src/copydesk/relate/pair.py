@@ -2,7 +2,8 @@
 
 Only body sentences count. Matches of sentences that are mostly a quotation
 count toward the share but never as evidence on their own: independent reports
-quote the same people word for word."""
+quote the same people word for word. So do rows of data both print (a tour's
+dates and venues, results) and an outlet's own closing boilerplate."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list
         seen_b.add(m.b)
         got_b += cb
         quote = (b.quote_share >= QUOTE_SENTENCE and a.quote_share >= QUOTE_SENTENCE) or (
-            m.a in self_a and m.b in self_b) or (m.a in tail_a and m.b in tail_b)
+            m.a in self_a and m.b in self_b) or (m.a in tail_a and m.b in tail_b) or (a.listing and b.listing)
         substantial = len(b.tokens) >= MIN_SENTENCE_TOKENS
         if m.kind in ("verbatim", "edited"):
             if not quote and substantial:
