@@ -5,7 +5,9 @@ sketch.py). ``profile`` gives the per-sentence view that alignment uses."""
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,15 +65,25 @@ def quote_share(text: str) -> float:
     return sum(m.end() - m.start() for m in _QUOTED.finditer(text)) / len(text)
 
 
-def quote_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def quote_spans(text: str, start: int = 0, end: int | None = None,
+                sentence_ends: Sequence[int] = ()) -> list[tuple[int, int]]:
     """The quotations of ``text[start:end]`` (one paragraph) as spans of ``text``: a quote opened
-    in one sentence runs on through the next ones until it closes (or the paragraph ends), as a
-    speaker's words of several sentences do ("“Two months after ... pass out. Going upstairs
-    ... rest.”")."""
+    in one sentence runs on through the next ones until it closes, as a speaker's words of
+    several sentences do ("“Two months after ... pass out. Going upstairs ... rest.”"). One that
+    never closes in the paragraph runs to the end of its own sentence only, as before (it may be
+    a stray mark, or the first paragraph of a quotation of several, which this does not follow);
+    ``sentence_ends``: where the paragraph's sentences end, in order."""
     end = len(text) if end is None else end
     if "“" not in text[start:end] and '"' not in text[start:end]:
         return []
-    return [(m.start(), m.end()) for m in _QUOTED.finditer(text, start, end)]
+    out = []
+    for m in _QUOTED.finditer(text, start, end):
+        qs, qe = m.span()
+        if text[qe - 1] not in '”"' or qe - qs < 2:  # never closed: to the end of its own sentence
+            i = bisect.bisect_right(sentence_ends, qs)
+            qe = min(qe, sentence_ends[i]) if i < len(sentence_ends) else qe
+        out.append((qs, qe))
+    return out
 
 
 def _quoted(spans: list[tuple[int, int]], s: int, e: int) -> float:
@@ -98,6 +110,7 @@ def profile(article: Article) -> list[SentenceProfile]:
     para_idx = 0
     paragraphs = article.paragraphs
     quotes: dict[int, list[tuple[int, int]]] = {}
+    starts = [s for s, _ in article.sentences]
     for i, (s, e) in enumerate(article.sentences):
         while para_idx + 1 < len(paragraphs) and paragraphs[para_idx][1] <= s:
             para_idx += 1
@@ -105,7 +118,9 @@ def profile(article: Article) -> list[SentenceProfile]:
         toks = tokens(text)
         if para_idx < len(paragraphs):
             if para_idx not in quotes:
-                quotes[para_idx] = quote_spans(article.text, *paragraphs[para_idx])
+                p0, p1 = paragraphs[para_idx]
+                ends = [article.sentences[k][1] for k in range(bisect.bisect_left(starts, p0), bisect.bisect_left(starts, p1))]
+                quotes[para_idx] = quote_spans(article.text, p0, p1, ends)
             share = _quoted(quotes[para_idx], s, e)
         else:
             share = quote_share(text)
