@@ -585,7 +585,32 @@ def test_edit_kinds_tell_meaning_from_wording():
     assert kind("told", "informed") == "wording"
     assert kind("said", "claimed") == "attribution"
     assert kind("per cent", "percent") == "spelling"
+    assert kind("don't", "do not") == kind("we are", "we’re") == "spelling"  # a contraction, even inside a quote
+    assert classify_chunk(["don't"], ["do", "not"], old_caps=False, new_caps=False, in_quote=True) == "spelling"
+    assert classify_chunk(["children"], ["kids"], old_caps=False, new_caps=False, in_quote=True) == "quote"
     assert kind("about", "", old_after="300") == "hedge"
     assert kind("about", "", old_after="the") != "hedge"
     ab, _ = diff_both("Kyiv denies direct involvement in the raid.", 0, "Kyiv denies involvement in the raid.", 100)
     assert [(c.kind, c.original_text, c.derived_text) for c in ab] == [("hedge", "direct", "")]
+
+
+def test_an_edit_inside_a_quotation_of_several_sentences_is_a_misquote(tmp_path: Path):
+    """The copy changes a word in the second sentence of a speaker's words, which carries no
+    quotation mark of its own: still a `quote` change (a word changed outside quotes is wording)."""
+    quote = ("“We have checked every pump in the district. The flood barrier failed because the gate was "
+             "left open overnight. Nobody will lose their job over it,” the engineer said.")
+    lead = ("Council engineers have blamed an open gate for the flooding that swept through the lower town "
+            "on Sunday night, damaging more than forty homes and shops.")
+    tail = ("Residents said they would press the council for compensation at a public meeting next week, and "
+            "the insurer of the market traders said claims would be paid within a month.")
+    copy_quote = quote.replace("left open overnight", "left open deliberately")
+    copy_tail = tail.replace("press the council", "lobby the council")
+    _write(tmp_path / "m.jsonl", [
+        {"id": "orig", "text": f"{lead}\n\n{quote}\n\n{tail}", "published": "2024-03-01T08:00:00Z"},
+        {"id": "copy", "text": f"{lead}\n\n{copy_quote}\n\n{copy_tail}", "published": "2024-03-01T11:00:00Z"}])
+    report = copydesk.analyze([tmp_path / "m.jsonl"], db=tmp_path / "m.db")
+    (rel,) = report.relations
+    assert (rel.original, rel.derived) == ("orig", "copy")
+    kinds = {(c.original_text, c.derived_text): c.kind for c in rel.changes}
+    assert kinds[("overnight", "deliberately")] == "quote"
+    assert kinds[("press", "lobby")] == "wording"

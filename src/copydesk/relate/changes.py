@@ -26,6 +26,11 @@ def _words(text: str, offset: int) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)]
 
 
+#: a sentence this much inside a quotation (``SentenceProfile.quote_share``, measured over its
+#: paragraph) is a speaker's words throughout
+WHOLLY_QUOTED = 0.98
+
+
 def _in_quote(text: str, start: int, end: int) -> bool:
     return any(q.start() <= start and end <= q.end() for q in _QUOTED.finditer(text))
 
@@ -36,6 +41,28 @@ def _capitalised(words: list[tuple[str, int, int]], i: int, text: str, base: int
     before = text[: s - base].rstrip(" “\"‘'(")
     sentence_initial = not before or before[-1] in ".!?:"
     return (w[:1].isupper() and not sentence_initial and not w.isupper()) or (w.isupper() and len(w) > 1)
+
+
+_CONTRACTIONS = {"won't": ["will", "not"], "can't": ["can", "not"], "cannot": ["can", "not"], "shan't": ["shall", "not"]}
+_SUFFIXES = (("n't", ["not"]), ("'re", ["are"]), ("'m", ["am"]), ("'ll", ["will"]), ("'ve", ["have"]))
+
+
+def _uncontracted(words: list[str]) -> list[str]:
+    """Lower-cased words with contractions written out ("don't" -> "do", "not"; "'s" and "'d",
+    which stand for two words each, are left as they are)."""
+    out: list[str] = []
+    for w in words:
+        if w in _CONTRACTIONS:
+            out.extend(_CONTRACTIONS[w])
+            continue
+        for suffix, full in _SUFFIXES:
+            if w.endswith(suffix) and len(w) > len(suffix):
+                out.append(w[: -len(suffix)])
+                out.extend(full)
+                break
+        else:
+            out.append(w)
+    return out
 
 
 def _hedges(words: list[str], after: str | None = None) -> list[str]:
@@ -74,6 +101,8 @@ def classify_chunk(old: list[str], new: list[str], *, old_caps: bool, new_caps: 
         return "spelling"
     if lo and ln and "".join(lo).replace("-", "") == "".join(ln).replace("-", ""):
         return "spelling"  # only spaces or hyphens differ: "per cent" / "percent", "e-mail" / "email"
+    if lo and ln and _uncontracted(lo) == _uncontracted(ln):
+        return "spelling"  # a contraction written out or made: "don't" / "do not", "we are" / "we're"
     if in_quote and lo != ln:
         return "quote"
     if (old_caps or new_caps) and lo != ln and small:
@@ -85,17 +114,21 @@ def classify_chunk(old: list[str], new: list[str], *, old_caps: bool, new_caps: 
     return "wording"
 
 
-def diff_both(a_text: str, a_start: int, b_text: str, b_start: int) -> tuple[list[Change], list[Change]]:
+def diff_both(a_text: str, a_start: int, b_text: str, b_start: int, *, a_quoted: bool = False,
+              b_quoted: bool = False) -> tuple[list[Change], list[Change]]:
     """Word-level changes between two aligned sentences, both ways at once (one diff):
     the changes if A were the original, and if B were. ``a_start``, ``b_start``: where the
-    sentences start in their articles (the changes' spans are in article offsets)."""
-    ab, ba = _diff_texts(a_text, b_text)
+    sentences start in their articles (the changes' spans are in article offsets).
+    ``a_quoted``/``b_quoted``: the sentence lies wholly inside a quotation that began before it
+    (a speaker's words over several sentences), so any edit of its words is a misquote."""
+    ab, ba = _diff_texts(a_text, b_text, a_quoted, b_quoted)
     return ([Change(k, o, d, (s + b_start, e + b_start)) for k, o, d, s, e in ab],
             [Change(k, o, d, (s + a_start, e + a_start)) for k, o, d, s, e in ba])
 
 
 @lru_cache(maxsize=1 << 16)
-def _diff_texts(a_text: str, b_text: str) -> tuple[tuple[tuple[str, str, str, int, int], ...], ...]:
+def _diff_texts(a_text: str, b_text: str, a_quoted: bool = False,
+                b_quoted: bool = False) -> tuple[tuple[tuple[str, str, str, int, int], ...], ...]:
     """``diff_both`` of two sentences at offset 0, as plain tuples: cached, as the members of a
     family of near-duplicates share most sentences, and each two of them diff the same pairs of
     sentence versions again (300 copies of one wire story: 44,850 pairs)."""
@@ -131,9 +164,9 @@ def _diff_texts(a_text: str, b_text: str) -> tuple[tuple[tuple[str, str, str, in
         a_after = aw[i2][0] if i2 < len(aw) else None
         b_after = bw[j2][0] if j2 < len(bw) else None
         kind_ab = classify_chunk(old, new, old_caps=a_caps, new_caps=b_caps, old_after=a_after, new_after=b_after,
-                                 in_quote=i2 > i1 and _in_quote(a_text, a_span[0] - a_start, a_span[1] - a_start))
+                                 in_quote=i2 > i1 and (a_quoted or _in_quote(a_text, a_span[0] - a_start, a_span[1] - a_start)))
         kind_ba = classify_chunk(new, old, old_caps=b_caps, new_caps=a_caps, old_after=b_after, new_after=a_after,
-                                 in_quote=j2 > j1 and _in_quote(b_text, b_span[0] - b_start, b_span[1] - b_start))
+                                 in_quote=j2 > j1 and (b_quoted or _in_quote(b_text, b_span[0] - b_start, b_span[1] - b_start)))
         ab.append((kind_ab, a_piece, b_piece, *b_span))
         ba.append((kind_ba, b_piece, a_piece, *a_span))
     return tuple(ab), tuple(ba)
@@ -204,7 +237,9 @@ def changes_both(a: Article, b: Article, matches: list[SentenceMatch], sa: list[
         a0, a1 = sa[a_idx[0]].start, sa[a_idx[-1]].end
         b0, b1 = sb[b_idx[0]].start, sb[b_idx[-1]].end
         if kind == "edited":
-            x, y = diff_both(a.text[a0:a1], a0, b.text[b0:b1], b0)
+            x, y = diff_both(a.text[a0:a1], a0, b.text[b0:b1], b0,
+                             a_quoted=all(sa[i].quote_share >= WHOLLY_QUOTED for i in a_idx),
+                             b_quoted=all(sb[j].quote_share >= WHOLLY_QUOTED for j in b_idx))
         else:
             x = meaning_changes(a.text[a0:a1], b.text[b0:b1], (b0, b1))
             y = meaning_changes(b.text[b0:b1], a.text[a0:a1], (a0, a1))
