@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -17,3 +18,12 @@ def revision() -> str:
         return head + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def bcubed(labels: list, pred: list) -> tuple[float, float, float]:
+    """B-cubed F1, precision and recall of the clustering ``pred`` against the classes ``labels``
+    (one entry per item, in the same order)."""
+    lc, pc, both = Counter(labels), Counter(pred), Counter(zip(labels, pred))
+    p = sum(both[(l, c)] / pc[c] for l, c in zip(labels, pred)) / len(labels)
+    r = sum(both[(l, c)] / lc[l] for l, c in zip(labels, pred)) / len(labels)
+    return 2 * p * r / (p + r), p, r

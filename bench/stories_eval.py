@@ -21,25 +21,18 @@ import argparse
 import json
 import sys
 import time
-from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from benchutil import bcubed
 from copydesk import api
 from copydesk.config import load_settings
 from copydesk.store import open_store
 from copydesk.config import StoriesSettings
 from copydesk.stories import cluster_stories
 from copydesk.stories.features import story_text
-
-
-def bcubed(labels: list[str], pred: list[int]) -> tuple[float, float, float]:
-    lc, pc, both = Counter(labels), Counter(pred), Counter(zip(labels, pred))
-    p = sum(both[(l, c)] / pc[c] for l, c in zip(labels, pred)) / len(labels)
-    r = sum(both[(l, c)] / lc[l] for l, c in zip(labels, pred)) / len(labels)
-    return 2 * p * r / (p + r), p, r
 
 
 def sparse_samples(split, per_event: int, seed: int):

@@ -58,13 +58,6 @@ def _sentence_hash(toks: list[str]) -> int:
 _QUOTED = re.compile(r"[“\"][^”\"]*(?:[”\"]|$)")
 
 
-def quote_share(text: str) -> float:
-    """Fraction of ``text`` inside “…” or "..." quotation marks (an unclosed quote runs to the end)."""
-    if not text or ("“" not in text and '"' not in text):
-        return 0.0
-    return sum(m.end() - m.start() for m in _QUOTED.finditer(text)) / len(text)
-
-
 def quote_spans(text: str, start: int = 0, end: int | None = None,
                 sentence_ends: Sequence[int] = ()) -> list[tuple[int, int]]:
     """The quotations of ``text[start:end]`` (one paragraph) as spans of ``text``: a quote opened
@@ -122,8 +115,8 @@ def profile(article: Article) -> list[SentenceProfile]:
                 ends = [article.sentences[k][1] for k in range(bisect.bisect_left(starts, p0), bisect.bisect_left(starts, p1))]
                 quotes[para_idx] = quote_spans(article.text, p0, p1, ends)
             share = _quoted(quotes[para_idx], s, e)
-        else:
-            share = quote_share(text)
+        else:  # no paragraph holds it: the sentence is its own
+            share = _quoted(quote_spans(article.text, s, e, (e,)), s, e)
         out.append(SentenceProfile(
             index=i, start=s, end=e, tokens=tuple(toks), content=frozenset(content_tokens(toks)),
             hash=_sentence_hash(toks), quote_share=share, paragraph=para_idx,

@@ -56,8 +56,8 @@ def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list
     seen_a: set[int] = set()
     seen_b: set[int] = set()
     tail_a = tail_b = frozenset()
-    if one_outlet:
-        tail_a, tail_b = _closing_block(matches, sa, len_a, a_side=True), _closing_block(matches, sb, len_b, a_side=False)
+    if one_outlet and matches:
+        tail_a, tail_b = _closing_block({m.a for m in matches}, sa, len_a), _closing_block({m.b for m in matches}, sb, len_b)
     for m in matches:
         a, b = sa[m.a], sb[m.b]
         ca, cb = a.end - a.start, b.end - b.start
@@ -68,18 +68,20 @@ def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list
             continue
         seen_b.add(m.b)
         got_b += cb
-        quote = (b.quote_share >= QUOTE_SENTENCE and a.quote_share >= QUOTE_SENTENCE) or (
+        # what both texts may hold without one copying the other: a quotation, the outlet's own
+        # boilerplate (lines naming it, its closing block), rows of data
+        shared_source = (b.quote_share >= QUOTE_SENTENCE and a.quote_share >= QUOTE_SENTENCE) or (
             m.a in self_a and m.b in self_b) or (m.a in tail_a and m.b in tail_b) or (a.listing and b.listing)
         substantial = len(b.tokens) >= MIN_SENTENCE_TOKENS
         if m.kind in ("verbatim", "edited"):
-            if not quote and substantial:
+            if not shared_source and substantial:
                 strong += 1
                 strong_chars += cb
             if m.kind == "edited":
                 edited_chars += cb
         else:
             para_chars += cb
-            if not quote:
+            if not shared_source:
                 para += 1
     ordered = _lis([m.a for m in sorted(matches, key=lambda m: m.b)]) / len(matches) if matches else 0.0
     n_a = sum(1 for s in sa if len(s.tokens) >= MIN_SENTENCE_TOKENS) or len(sa)
@@ -95,8 +97,7 @@ def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list
 CLOSING_BLOCK = 0.5
 
 
-def _closing_block(matches: list[SentenceMatch], profiles: list[SentenceProfile], total: int, *,
-                   a_side: bool) -> frozenset[int]:
+def _closing_block(matched: set[int], profiles: list[SentenceProfile], total: int) -> frozenset[int]:
     """The sentences of the run of matched sentences that closes an article (short lines that
     are not matched, "For more information, visit ...", do not break it). When another article of
     the same outlet closes with the same run, the run is that outlet's closing boilerplate (an
@@ -105,9 +106,6 @@ def _closing_block(matches: list[SentenceMatch], profiles: list[SentenceProfile]
     most of the article (a copy shares its ending with everything else). Articles of different
     outlets are not read so: two reprints of one wire story often end with the same background
     paragraphs, and that is shared text."""
-    matched = {m.a if a_side else m.b for m in matches}
-    if not matched:
-        return frozenset()
     block: list[int] = []
     chars = 0
     for s in reversed(profiles):
