@@ -32,6 +32,8 @@ class ReuseSettings:
     paraphrase_threshold: float = 0.75
     device: str = "auto"
     max_sentence_df: int = 200
+    content_neighbours: int = 2
+    content_similarity: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)

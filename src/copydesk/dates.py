@@ -30,6 +30,32 @@ _TZ_ABBREVIATIONS = {
 
 _GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-]\s*\d)")
 
+# What scraped bylines put around a date ("Published: ...", "Updated 4/9/2007 6: 04 PM", "May 3, 2013 |
+# 8: 20 am", "August 7, 2012-5: 46 pm", "12: 52 p. m. EDT"), made plain for dateutil. Tokenised text
+# spaces out the colon of a time and the dots of "p.m."; "2012. 08. 08" is a date with dots.
+_LABEL = re.compile(r"^\W*(?:(?:last\s+|first\s+)?(?:published|updated|posted|modified|created|released)(?:\s+(?:on|at|time|date))?"
+                    r"|date(?:line)?|on)\b\s*:?\s*", re.I)
+_CLEANUPS = (
+    (re.compile(r"(\d)\s*:\s+(\d{2})(?!\d)"), r"\1:\2"),
+    (re.compile(r"(\d)\s*:\s+(\d{2})(?!\d)"), r"\1:\2"),   # (again, for the seconds of "5: 59: 13")
+    (re.compile(r"\b(\d{1,2})\.\s+(\d{2})\s*(?=[ap]\.?\s?m\b)", re.I), r"\1:\2"),
+    (re.compile(r"\b([ap])\.\s?m\.?(?=\W|$)", re.I), r"\1m"),
+    (re.compile(r"\b(\d{4})\.\s*(\d{1,2})\.\s*(\d{1,2})\b"), r"\1-\2-\3"),
+    (re.compile(r"\b(\d{4})\s*-\s*(\d{1,2}:\d{2})"), r"\1 \2"),   # "2012-5:46 pm": year, then time
+    (re.compile(r"\s*[|@()]\s*|\s+-\s+"), " "),
+    (re.compile(r"\b(\d{1,2}:\d{2})\s*hrs\b", re.I), r"\1"),
+    (re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.", re.I), r"\1"),
+)
+
+
+def _plain(value: str) -> str:
+    """``value`` with a byline's label and a tokeniser's spacing taken out (``_CLEANUPS``)."""
+    for _ in range(2):  # "Last updated: on ..."
+        value = _LABEL.sub("", value, count=1)
+    for pattern, repl in _CLEANUPS:
+        value = pattern.sub(repl, value)
+    return value.strip(" .,:;")
+
 
 @lru_cache(maxsize=4096)
 def normalize_date(value: str | None) -> str | None:
@@ -59,14 +85,26 @@ def normalize_date(value: str | None) -> str | None:
     # (two hours behind), so the offset is given bare
     given, value = value, _GMT_OFFSET.sub(r"\1", value)
 
-    try:
-        default = datetime(1, 1, 1)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parsed = parser.parse(value, default=default, fuzzy=False, tzinfos=_TZ_ABBREVIATIONS)
-    except (ValueError, OverflowError, parser.ParserError):
-        return given
-    if parsed.year == 1:
+    parsed = None
+    default = datetime(1, 1, 1)
+    # as given; then made plain (``_plain``); then skipping words that are no date ("TNN ... MUMBAI:"),
+    # only where a year and a month (a name, or numbers around a slash) are there to be found
+    plain = _plain(value)
+    tries = [(value, False), (plain, False)]
+    if re.search(r"\b(?:1[89]|2\d)\d\d\b", plain) and (re.search(_MONTHS, plain, re.I) or "/" in plain):
+        tries.append((plain, True))
+    for text, fuzzy in tries:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = parser.parse(text, default=default, fuzzy=fuzzy, tzinfos=_TZ_ABBREVIATIONS)
+        except (ValueError, OverflowError, parser.ParserError, TypeError):
+            continue
+        if parsed.year != 1:
+            value = text
+            break
+        parsed = None
+    if parsed is None:
         return given
     has_time = bool(re.search(r"\d{1,2}[:.]\d{2}", value))
     return parsed.isoformat() if has_time else parsed.date().isoformat()

@@ -23,6 +23,9 @@ MIN_TOKENS = 4             # shorter sentences are only matched verbatim
 #: of the shorter text's sentences have a counterpart, in any order (see relate.pair.is_reuse). At 0.7,
 #: two rewrites of one press release in ECB+ passed (each covering 70% of the other)
 UNORDERED_COVERAGE = 0.8
+#: reworded sentences that make a rewrite when none is taken verbatim or lightly edited
+#: (``relate.pair.is_reuse``): two short reports of one event tell its few facts in one order
+MIN_REWORDED = 5
 KIND_RANK = {"verbatim": 3, "edited": 2, "paraphrase": 1}
 
 
@@ -151,7 +154,7 @@ def open_candidates(draft: Draft, sa: list[SentenceProfile], sb: list[SentencePr
     strong = sum(1 for m in draft.matches if m.kind in ("verbatim", "edited"))
     # at most this many one-to-one matches, in any order
     reach = min(len({a for _b, a in points}), len({b for b, _a in points}))
-    if strong < 2 and len(tails) < max(3, 0.5 * min(n_a, n_b)) \
+    if strong < 2 and len(tails) < max(3 if strong else MIN_REWORDED, 0.5 * min(n_a, n_b)) \
             and reach < max(4, UNORDERED_COVERAGE * min(n_a, n_b)):
         return []
     # already reuse: ask only when the candidates would change the share noticeably

@@ -42,7 +42,7 @@ _HTML_KEYS = tuple(_key(k) for k in HTML_KEYS)
 
 #: bump when extraction or cleaning changes what an article becomes: stored articles are
 #: then extracted again on the next run instead of being skipped as unchanged
-CLEANING_VERSION = "clean-5"
+CLEANING_VERSION = "clean-6"  # 6: byline dates read, posts pasted as one paragraph, "Like this story?"
 
 
 def raw_hash(id: str, fmt: str, content: str, meta: Mapping[str, Any]) -> str:

@@ -78,12 +78,23 @@ def _hedges(words: list[str], after: str | None = None) -> list[str]:
     return out
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def _squashed(words: list[str]) -> str:
+    """The words run together, without apostrophes, hyphens and thousands separators: two
+    spellings of one word or number (a tokeniser's "doesn ’ t", "20, 000") squash alike."""
+    return _THOUSANDS.sub("", "".join(words)).replace("'", "").replace("-", "")
+
+
 def classify_chunk(old: list[str], new: list[str], *, old_caps: bool, new_caps: bool, in_quote: bool,
                    old_after: str | None = None, new_after: str | None = None) -> str:
     """The kind of one edit: ``old`` words replaced by ``new`` (``old_after``, ``new_after``: the
     word after each in its sentence, None at its end)."""
     lo = [w.lower().replace("’", "'") for w in old]
     ln = [w.lower().replace("’", "'") for w in new]
+    if lo and ln and lo != ln and _squashed(lo) == _squashed(ln):
+        return "spelling"  # only how it is written: "20, 000" / "20,000", "doesn ’ t" / "doesn't"
     neg_o = sum(w in NEGATIONS or w.endswith("n't") for w in lo)
     neg_n = sum(w in NEGATIONS or w.endswith("n't") for w in ln)
     if neg_o != neg_n:

@@ -53,8 +53,10 @@ MIN_WORD_J_WITH_SHINGLES = 0.40
 # 0.75-0.77 (at 0.75, 223 such pairs among 100k speed-corpus articles became candidates; at 0.78, 6)
 MIN_WORD_J_CONTAINED = 0.45
 MIN_WORD_CONTAINMENT = 0.78
+#: exact copies of an article paired with each of its nearest by content (``_similar_content``)
+CONTENT_COPIES = 8
 #: bump when pair decisions change: stored pairs of another version are recomputed
-ENGINE_VERSION = "reuse-5"  # 5: restructured rewrites; hedges before numbers only; plain speech verbs swapped
+ENGINE_VERSION = "reuse-6"  # 6: nearest by content are candidates; reworded-only evidence needs 5 sentences
 
 
 def _band_keys(digests: np.ndarray, rows: int, bands: int, first_band: int) -> np.ndarray:
@@ -72,7 +74,7 @@ def _band_keys(digests: np.ndarray, rows: int, bands: int, first_band: int) -> n
 def fingerprint_params(r: ReuseSettings) -> str:
     """What a stored fingerprint was made with: one made otherwise is recomputed."""
     return json.dumps([PARAMS.num_perm, PARAMS.seed, PARAMS.shingle, PARAMS.version, ENGINE_VERSION,
-                       r.paraphrase, r.model, r.paraphrase_threshold])
+                       r.paraphrase, r.model, r.paraphrase_threshold, r.content_neighbours, r.content_similarity])
 
 
 def fingerprint_rows(articles: list[Article], params: str,
@@ -360,6 +362,8 @@ class ReuseEngine:
                                  dedupe_first=False)
         for pair in self._exact_vocabulary_check(store, ids, [p for p in lsh if p not in found], shingle, words):
             found.setdefault(pair, "similar vocabulary (MinHash LSH)")
+        for pair in self._similar_content(store, ids, bodies, is_new):
+            found.setdefault(pair, "similar content (nearest by TF-IDF)")
         if self.families is not None and found:
             pairs = np.array(list(found), dtype=np.int64)
             dropped = pairs[self.families.drops(pairs[:, 0], pairs[:, 1])]
@@ -374,6 +378,47 @@ class ReuseEngine:
         out.sort()
         self.stats.count("candidate_pairs", len(out))
         self._timed("candidates", t0)
+        return out
+
+    def _similar_content(self, store, ids: list[str], bodies: dict[str, list[int]],
+                         is_new: np.ndarray) -> list[tuple[int, int]]:
+        """Pairs of articles each among the other's nearest by content (``content_neighbours``
+        most similar, TF-IDF cosine of the stored story terms >= ``content_similarity``) that
+        involve a new article: a rewrite that rewords nearly every sentence keeps no sentence
+        and no 5-gram and too little of the vocabulary for the LSH (a third of it, like two
+        reports of one event), but the original is still the article nearest to it. Alignment
+        then decides, with the model, whether its sentences follow the original's.
+
+        Exact copies (``bodies``: rows by body hash) are one neighbour, their first-ingested
+        row standing for them, and a pair found for it holds each of its first
+        ``CONTENT_COPIES`` copies: otherwise an original with two reprints fills a rewrite's
+        nearest with itself, and a rewrite meets only the copy nearest by its title. None in a
+        copies-only run (no story terms) or where ``content_neighbours`` is 0."""
+        k, level = self.settings.content_neighbours, self.settings.content_similarity
+        if k <= 0 or not ids or not is_new.any():
+            return []
+        from ..stories.cluster import nearest_pairs
+        from ..stories.terms import TERMS_VERSION, terms_matrix
+
+        stored = store.story_terms(TERMS_VERSION)
+        rep = np.arange(len(ids))
+        for members in bodies.values():
+            rep[members] = members[0]
+        heads = [i for i in range(len(ids)) if rep[i] == i and ids[i] in stored]
+        if len(heads) < 2:
+            return []
+        vectors = terms_matrix([stored[ids[i]] for i in heads])
+        del stored
+        at = np.array(heads, dtype=np.int64)
+        touched = np.zeros(len(ids), dtype=bool)
+        touched[rep[is_new]] = True  # a new copy of a stored article reaches its head
+        copies = {h: m[:CONTENT_COPIES] for m in bodies.values() for h in m[:1]}
+        out = []
+        for x, y in nearest_pairs(vectors, np.flatnonzero(touched[at]), k=k, threshold=level):
+            for i in copies.get(int(at[x]), [int(at[x])]):
+                for j in copies.get(int(at[y]), [int(at[y])]):
+                    if is_new[i] or is_new[j]:
+                        out.append((min(i, j), max(i, j)))
         return out
 
     @staticmethod

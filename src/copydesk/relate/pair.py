@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..align.sentences import UNORDERED_COVERAGE, SentenceMatch
+from ..align.sentences import MIN_REWORDED, UNORDERED_COVERAGE, SentenceMatch
 from ..fingerprint import MIN_SENTENCE_TOKENS, SentenceProfile
 
 QUOTE_SENTENCE = 0.6   # a sentence this much inside quotation marks is a quote
@@ -123,12 +123,16 @@ def is_reuse(st: PairStats) -> bool:
     Either two or more substantial verbatim/edited sentences (partial reuse,
     near-duplicates), or a large share of reworded sentences in the same order
     (a rewrite), or most of the shorter text's sentences reworded in any order (a
-    restructured rewrite); independent reports share facts and quotes, not that."""
+    restructured rewrite); independent reports share facts and quotes, not that.
+    Where no sentence is taken verbatim or lightly edited, it takes ``MIN_REWORDED``
+    reworded ones: two short reports of one event tell its three or four facts in the
+    same order, each in its own words (the model pairs them as paraphrases)."""
     if st.strong >= 2 and st.strong_chars >= 150:
         return True
     smaller = min(st.n_a, st.n_b)
     found = st.strong + st.para
-    if found >= max(3, 0.5 * smaller) and st.ordered >= 0.6 and max(st.share_a, st.share_b) >= 0.4:
+    least = 3 if st.strong else MIN_REWORDED
+    if found >= max(least, 0.5 * smaller) and st.ordered >= 0.6 and max(st.share_a, st.share_b) >= 0.4:
         return True
     # restructured: most of the shorter text's sentences have a counterpart, in whatever order, and each
     # text holds half of the other (a short report whose few sentences restate a longer one's facts is not it)

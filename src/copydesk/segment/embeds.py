@@ -5,7 +5,8 @@ A tweet copied out of a page reads as its text (often ending with a
 ``— Name (@handle) Month D, YYYY``. The attribution line is unambiguous; the
 post's text is the paragraph(s) just before it, taken back while they fit in
 a post (280 characters, links counted as 23, as the platform counts them) and
-are not another post's attribution."""
+are not another post's attribution. A scrape that flattens the embed puts text
+and attribution in one paragraph; that is a post too when it fits in one."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ from ..model import Embed
 
 ATTRIBUTION_RE = re.compile(
     r"^[—–-]{1,2}\s*(?P<author>[^()\n]{1,80}?)\s*\(@(?P<handle>\w{1,15})\)\s*"
+    r"(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})?\s*$"
+)
+#: a post pasted as one paragraph: its text, then the attribution on the same line ("Smoke over the square
+#: right now #Greece — Maria K. (@mariak_news) May 5, 2010"); only with a date or a post's link, and no
+#: longer than a post, since a body sentence may end by naming someone's handle
+INLINE_RE = re.compile(
+    r"^(?P<text>\S.*?)\s+[—–]{1,2}\s*(?P<author>[^()\n—–]{1,80}?)\s*\(@(?P<handle>\w{1,15})\)\s*"
     r"(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})?\s*$"
 )
 LINK_RE = re.compile(r"(?:https?://t\.co/\w+|pic\.twitter\.com/\w+|https?://(?:x|twitter)\.com/\S+)")
@@ -76,9 +84,32 @@ def find_posts(paragraphs: list[str]) -> tuple[list[Embed], set[int]]:
             url=url, published=normalize_date(m.group("date")) if m.group("date") else None,
         ))
         used.update(taken)
+    _inline_posts(paragraphs, embeds, used)
     _instagram_posts(paragraphs, embeds, used)
     _social_links(paragraphs, embeds, used)
     return embeds, used
+
+
+def _inline_posts(paragraphs: list[str], embeds: list[Embed], used: set[int]) -> None:
+    """Posts pasted as one paragraph, text and attribution together (``INLINE_RE``)."""
+    for i, p in enumerate(paragraphs):
+        if i in used or "(@" not in p:
+            continue
+        m = INLINE_RE.match(p)
+        if not m or post_length(m.group("text")) > POST_LIMIT:
+            continue
+        text = m.group("text")
+        links = LINK_RE.findall(text)
+        if not (m.group("date") or links):
+            continue
+        url = links[-1] if links else None
+        if url and url.startswith("pic.twitter.com"):
+            url = "https://" + url
+        clean = LINK_RE.sub("", text).strip()
+        embeds.append(Embed(kind="tweet", author=m.group("author").strip(), handle=m.group("handle"),
+                            text=clean or text, url=url,
+                            published=normalize_date(m.group("date")) if m.group("date") else None))
+        used.add(i)
 
 
 def _instagram_posts(paragraphs: list[str], embeds: list[Embed], used: set[int]) -> None:

@@ -55,6 +55,7 @@ RULES: tuple[Rule, ...] = (
        r"|\d{1,3}\s*-?\s*min(?:ute)?s?\s+read|listen to (?:this )?(?:article|story)|(?:watch|video|listen)\s*:\s*.{1,120}"
        r"|(?:view|show|read|load|see) (?:all )?comments?(?: \(\d+\))?|comments?\s*\(\d+\)|\d+ comments?"
        r"|sponsored(?: content)?|skip to (?:main )?content|back to top|click here\b.*|tap here\b.*|follow us on\b.*"
+       r"|(?:did you )?(?:like|enjoy(?:ed)?|love) this (?:story|article|post|piece)\?.*"
        r"|all rights reserved\b.*|copyright\s*(?:©|\(c\))?\s*\d{4}.*|©\s*\d{4}.*|accept(?: all)?(?: read more)?|reject all"
        r"|manage (?:preferences|cookies|consent)|javascript is (?:disabled|required).*|enable javascript\b.*"
        r"|this (?:video|content) (?:is )?(?:not available|can ?not be played).*|watch:?|listen:?|video:?"

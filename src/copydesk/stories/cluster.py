@@ -4,14 +4,15 @@ Articles connected by reuse relations form a *family* (a copy is about what its
 original is about), and families are what get clustered: each is one node whose
 vector is the mean of its members' (``features.story_vectors``) and whose time is its
 earliest publication. Two nodes are linked when their cosine similarity, damped when
-both are dated further apart than ``time_window_days``, reaches ``threshold``.
+both are dated further apart than ``time_window_days`` (to half of it from twice the window:
+``TIME_FLOOR``), reaches ``threshold``.
 Average linkage then runs inside each connected component of those links (a cluster
 made by average linkage at a threshold never spans two components, so this is exact
 and keeps the work local); a component too large for a dense matrix is first cut at its
 weakest links. Candidate links come from each article's 40 strongest terms, and only
-those are scored exactly, which keeps 100k articles in memory; articles dated twice the
-window apart or more are never compared (``_blocks``), which keeps the search linear in
-a corpus's time span.
+those are scored exactly, which keeps 100k articles in memory; articles dated
+``TIME_HORIZON`` windows apart or more are never compared (``_blocks``), which keeps the
+search linear in a corpus's time span.
 
 Average linkage at one level cannot tell two events of the same kind apart when they
 share most of their words (two players of one team arrested for drunk driving a month
@@ -80,12 +81,21 @@ def _top_terms(m, k: int):
     return sparse.csr_matrix((m.data[keep], (rows, m.indices[keep])), shape=m.shape)
 
 
+#: two articles dated further apart than twice the window keep this share of their similarity (a
+#: follow-up weeks later still joins its story when it shares much with it; two events of one kind
+#: that share only their topic fall apart), and none from ``TIME_HORIZON`` times the window on
+TIME_FLOOR = 0.5
+TIME_HORIZON = 50.0
+
+
 def _time_factor(days_a: np.ndarray, days_b: np.ndarray, window: float) -> np.ndarray:
-    """1 within ``window`` days (or when either date is unknown), falling to 0 at twice it."""
+    """1 within ``window`` days (or when either date is unknown), falling to ``TIME_FLOOR`` at twice
+    it, and 0 from ``TIME_HORIZON`` windows apart."""
     if window <= 0:
         return np.ones(np.broadcast(days_a, days_b).shape, dtype=np.float32)
     delta = np.abs(days_a - days_b)
-    f = np.clip(2.0 - delta / window, 0.0, 1.0)
+    f = np.clip(2.0 - delta / window, 0.0, 1.0) * (1.0 - TIME_FLOOR) + TIME_FLOOR
+    f = np.where(delta >= TIME_HORIZON * window, 0.0, f)
     return np.where(np.isnan(delta), 1.0, f).astype(np.float32)
 
 
@@ -234,9 +244,43 @@ def _candidate_links(nodes, rows_of: np.ndarray, node_days: np.ndarray, threshol
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(strengths).astype(np.float32)
 
 
+def nearest_pairs(vectors, rows_of: np.ndarray, *, k: int, threshold: float) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < j, of rows of ``vectors`` (L2-normalised, CSR) where one is among the
+    other's ``k`` most similar rows at cosine ``threshold`` or more, for every pair that holds a
+    row of ``rows_of`` (all rows, or the new ones of an incremental run). A row's top ``k`` is read
+    from its own neighbour search, so the rows that ``rows_of`` reaches are searched too, and a
+    new row that enters an old row's top ``k`` is paired with it as a run from scratch would.
+    Candidates come as for story links (``_candidate_links``: strongest terms first, then exact
+    cosines), undated."""
+    if not len(rows_of) or k <= 0:
+        return []
+    undated = np.full(vectors.shape[0], np.nan)
+    r, c, w = _candidate_links(vectors, rows_of, undated, threshold, 0)
+    reached = np.setdiff1d(np.unique(np.r_[r, c]), rows_of)
+    if len(reached):
+        r2, c2, w2 = _candidate_links(vectors, reached, undated, threshold, 0)
+        r, c, w = np.r_[r, r2], np.r_[c, c2], np.r_[w, w2]
+        n = np.int64(vectors.shape[0])
+        _, first = np.unique(r.astype(np.int64) * n + c, return_index=True)
+        r, c, w = r[first], c[first], w[first]
+    # each row's k best links (both ends of every link), ties by the other row's number
+    ends = np.r_[r, c]
+    others = np.r_[c, r]
+    order = np.lexsort((others, -np.r_[w, w], ends))
+    ends = ends[order]
+    starts = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]]) if len(ends) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(ends)) - np.repeat(starts, np.diff(np.r_[starts, len(ends)]))
+    best = order[rank < k] % len(r) if len(r) else np.zeros(0, dtype=np.int64)
+    wanted = np.zeros(vectors.shape[0], dtype=bool)
+    wanted[rows_of] = True
+    keep = np.unique(best)
+    keep = keep[wanted[r[keep]] | wanted[c[keep]]]
+    return sorted(zip(r[keep].tolist(), c[keep].tolist()))
+
+
 def _blocks(top, rows_of: np.ndarray, node_days: np.ndarray, window: float):
     """The rows ``rows_of`` of ``top`` in blocks, each with the nodes it can link to: (rows,
-    those nodes, their rows of ``top`` transposed). Two nodes dated ``2 * window`` days or more
+    those nodes, their rows of ``top`` transposed). Two nodes dated ``TIME_HORIZON * window`` days or more
     apart never link (their time factor is 0), so dated rows are taken in date order and a
     block meets only the nodes dated within reach of it, and the undated ones; an undated row
     meets every node. Exact: it skips only products the time factor would zero, and in a
@@ -257,7 +301,7 @@ def _blocks(top, rows_of: np.ndarray, node_days: np.ndarray, window: float):
     by_day = every[dated][np.argsort(node_days[dated], kind="stable")]
     days_sorted = node_days[by_day]
     undated = every[~dated]
-    reach = 2.0 * window
+    reach = TIME_HORIZON * window
     for start in range(0, len(rows), _BLOCK):
         block_rows = rows[start:start + _BLOCK]
         lo = np.searchsorted(days_sorted, node_days[block_rows[0]] - reach, side="right")
