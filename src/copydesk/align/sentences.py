@@ -35,6 +35,9 @@ class SentenceMatch:
     b: int           # sentence index in article B
     kind: str
     score: float
+    #: False for a reworded pair taken on its place alone (``fill_gaps``): it counts toward the share
+    #: and the passages, never as evidence that one text was taken from the other
+    evidence: bool = True
 
 
 @dataclass(slots=True)
@@ -119,7 +122,7 @@ def _assign(scored: list[tuple[int, float, int, int, str]]) -> list[SentenceMatc
 
 def finish(draft: Draft, similarity: dict[tuple[int, int], float] | None, threshold: float) -> list[SentenceMatch]:
     """Add paraphrase candidates: those with a high lexical overlap, and those the model
-    confirmed (``similarity`` maps (a, b) to a cosine)."""
+    confirmed (``similarity`` maps (a, b) to a cosine); then the gaps (``fill_gaps``)."""
     extra = []
     for a, b, dice in draft.pending:
         cos = similarity.get((a, b)) if similarity is not None else None
@@ -128,9 +131,39 @@ def finish(draft: Draft, similarity: dict[tuple[int, int], float] | None, thresh
         elif dice >= LEXICAL_PARAPHRASE:
             extra.append((1, dice, a, b, "paraphrase"))
     if not extra:
-        return list(draft.matches)  # already one to one, in order of b
-    scored = [(KIND_RANK[m.kind], m.score, m.a, m.b, m.kind) for m in draft.matches] + extra
-    return _assign(scored)
+        matches = list(draft.matches)  # already one to one, in order of b
+    else:
+        matches = _assign([(KIND_RANK[m.kind], m.score, m.a, m.b, m.kind) for m in draft.matches] + extra)
+    return fill_gaps(matches, similarity) if similarity else matches
+
+
+#: the model's cosine from which a reworded sentence between two matched ones is their match
+GAP_PARAPHRASE = 0.6
+#: at most this many sentences of A in such a gap (a condensed rewrite drops some)
+GAP_SPAN = 3
+
+
+def fill_gaps(matches: list[SentenceMatch], similarity: dict[tuple[int, int], float]) -> list[SentenceMatch]:
+    """``matches`` (in order of b) with the gaps filled: where two consecutive matches leave one
+    sentence of one text unmatched between them, and one to ``GAP_SPAN`` sentences of the other
+    in the same order, that sentence matches the one of those the model finds most alike, from
+    ``GAP_PARAPHRASE`` (under the paraphrase threshold): a rewrite rewords some sentences further
+    than the rest, and in its place the sentence can only stand for one of those. Such a match
+    counts toward the share and the passages but is no evidence (``SentenceMatch.evidence``):
+    two reports of one event that tell it in the same order have such gaps too."""
+    if len(matches) < 2:
+        return matches
+    used_a, used_b = {m.a for m in matches}, {m.b for m in matches}
+    filled = []
+    for m1, m2 in zip(matches, matches[1:]):
+        gap_a = [a for a in range(m1.a + 1, m2.a) if a not in used_a]
+        gap_b = [b for b in range(m1.b + 1, m2.b) if b not in used_b]
+        if not gap_a or not gap_b or min(len(gap_a), len(gap_b)) > 1 or max(len(gap_a), len(gap_b)) > GAP_SPAN:
+            continue
+        cos, a, b = max((similarity.get((a, b), -1.0), a, b) for a in gap_a for b in gap_b)
+        if cos >= GAP_PARAPHRASE:
+            filled.append(SentenceMatch(a, b, "paraphrase", cos, evidence=False))
+    return sorted(matches + filled, key=lambda m: m.b) if filled else matches
 
 
 def open_candidates(draft: Draft, sa: list[SentenceProfile], sb: list[SentenceProfile]) -> list[tuple[int, int]]:

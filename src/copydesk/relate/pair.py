@@ -81,7 +81,7 @@ def pair_stats(matches: list[SentenceMatch], sa: list[SentenceProfile], sb: list
                 edited_chars += cb
         else:
             para_chars += cb
-            if not shared_source:
+            if not shared_source and m.evidence:
                 para += 1
     ordered = _lis([m.a for m in sorted(matches, key=lambda m: m.b)]) / len(matches) if matches else 0.0
     n_a = sum(1 for s in sa if len(s.tokens) >= MIN_SENTENCE_TOKENS) or len(sa)
