@@ -20,6 +20,16 @@ def revision() -> str:
         return "unknown"
 
 
+def fresh_paths(workdir: Path, corpus: str, db: str) -> tuple[Path, Path]:
+    """``workdir`` made, and the paths of a corpus file and an SQLite database in it, the
+    database (and its WAL files) removed so that the run starts from scratch."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / db
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        p.unlink(missing_ok=True)
+    return workdir / corpus, path
+
+
 def bcubed(labels: list, pred: list) -> tuple[float, float, float]:
     """B-cubed F1, precision and recall of the clustering ``pred`` against the classes ``labels``
     (one entry per item, in the same order)."""

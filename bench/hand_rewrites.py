@@ -21,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from benchutil import REPO, revision
+from benchutil import REPO, fresh_paths, revision
 
 from copydesk import api
 
@@ -52,10 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.ecbplus.exists():
         print(f"no ECB+ corpus at {args.ecbplus}", file=sys.stderr)
         return 2
-    args.workdir.mkdir(parents=True, exist_ok=True)
-    corpus, db = args.workdir / "corpus.jsonl", args.workdir / "hand.db"
-    for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        p.unlink(missing_ok=True)
+    corpus, db = fresh_paths(args.workdir, "corpus.jsonl", "hand.db")
     truth = write_corpus(args.ecbplus, corpus)
     report = api.analyze([corpus], db=db, workers=2)
     rel = {frozenset((r.original, r.derived)): r for r in report.relations}

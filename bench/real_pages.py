@@ -30,7 +30,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from benchutil import REPO, bcubed, revision
+from benchutil import REPO, fresh_paths, bcubed, revision
 
 from copydesk import api
 from copydesk.config import load_settings
@@ -71,10 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "ground-truth.json").exists():
         print(f"no data set at {args.data} (ground-truth.json and html/ expected)", file=sys.stderr)
         return 2
-    args.workdir.mkdir(parents=True, exist_ok=True)
-    corpus, db = args.workdir / "pages.jsonl", args.workdir / "pages.db"
-    for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        p.unlink(missing_ok=True)
+    corpus, db = fresh_paths(args.workdir, "pages.jsonl", "pages.db")
     n = write_corpus(args.data, corpus)
     report = api.analyze([corpus], db=db, workers=2)
     events = json.loads(LABELS.read_text(encoding="utf-8"))
