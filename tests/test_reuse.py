@@ -675,6 +675,11 @@ def test_edit_kinds_tell_meaning_from_wording():
                       "Police said as many as 20,000 people marched; “it doesn't appear random,” he said.", 0)
     assert {c.kind for c in ab} <= {"spelling"}, ab
     assert kind("20,000", "2,000") == "number" and kind("1,5", "15") == "number"
+    # an approximator of several words hedges the number after it, and only a number
+    ab, _ = diff_both("Police said as many as 20,000 people marched.", 0, "Police said 20,000 people marched.", 0)
+    assert [(c.kind, c.original_text, c.derived_text) for c in ab] == [("hedge", "as many as", "")]
+    ab, _ = diff_both("They took as many as they could carry.", 0, "They took what they could carry.", 0)
+    assert all(c.kind != "hedge" for c in ab)
 
 
 def test_an_edit_inside_a_quotation_of_several_sentences_is_a_misquote(tmp_path: Path):

@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..align.sentences import SentenceMatch
 from ..fingerprint import SentenceProfile
 from ..model import Article, Change
-from .lexicon import APPROXIMATORS, HEDGES, NEGATIONS, NEUTRAL_SPEECH, SPEECH_VERBS, is_number, spelling_variants
+from .lexicon import APPROXIMATOR_PHRASES, APPROXIMATORS, HEDGES, NEGATIONS, NEUTRAL_SPEECH, SPEECH_VERBS, is_number, spelling_variants
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
@@ -67,10 +67,16 @@ def _uncontracted(words: list[str]) -> list[str]:
 
 def _hedges(words: list[str], after: str | None = None) -> list[str]:
     """The hedging words among ``words`` (lower-cased; ``after``: the word that follows them, if
-    any). An approximator hedges only a number ("about 300", "nearly half", "at least 10"):
-    "asked about the plan" hedges nothing."""
+    any). An approximator hedges only a number ("about 300", "nearly half", "at least 10", "as many
+    as 20,000", ``APPROXIMATOR_PHRASES``, each given as one hedge): "asked about the plan", "some
+    of them", "as many as he could" hedge nothing."""
     out = []
     for i, w in enumerate(words):
+        for phrase in APPROXIMATOR_PHRASES:
+            if w == phrase[0] and tuple(words[i:i + len(phrase)]) == phrase:
+                following = words[i + len(phrase)] if i + len(phrase) < len(words) else after
+                if following is not None and is_number(following):
+                    out.append(" ".join(phrase))
         if w in HEDGES:
             following = words[i + 1] if i + 1 < len(words) else after
             if w not in APPROXIMATORS or (following is not None and is_number(following)):
@@ -228,9 +234,12 @@ def meaning_changes(o_text: str, d_text: str, d_span: tuple[int, int]) -> list[C
     dropped = [w for w in dict.fromkeys(hedges_o) if w not in hedges_d]
     added = [w for w in dict.fromkeys(hedges_d) if w not in hedges_o]
     # one approximator swapped for another ("about" -> "around") is rewording, not a hedge change
-    while any(w in APPROXIMATORS for w in dropped) and any(w in APPROXIMATORS for w in added):
-        dropped.remove(next(w for w in dropped if w in APPROXIMATORS))
-        added.remove(next(w for w in added if w in APPROXIMATORS))
+    def approximates(w: str) -> bool:
+        return w in APPROXIMATORS or " " in w
+
+    while any(map(approximates, dropped)) and any(map(approximates, added)):
+        dropped.remove(next(w for w in dropped if approximates(w)))
+        added.remove(next(w for w in added if approximates(w)))
     out.extend(Change("hedge", w, "", d_span) for w in dropped)
     out.extend(Change("hedge", "", w, d_span) for w in added)
     return out

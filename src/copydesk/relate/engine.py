@@ -56,7 +56,7 @@ MIN_WORD_CONTAINMENT = 0.78
 #: exact copies of an article paired with each of its nearest by content (``_similar_content``)
 CONTENT_COPIES = 8
 #: bump when pair decisions change: stored pairs of another version are recomputed
-ENGINE_VERSION = "reuse-6"  # 6: nearest by content are candidates; reworded-only evidence needs 5 sentences
+ENGINE_VERSION = "reuse-7"  # 7: "as many as", "up to", "some" before a number hedge it; 6: nearest by content
 
 
 def _band_keys(digests: np.ndarray, rows: int, bands: int, first_band: int) -> np.ndarray:

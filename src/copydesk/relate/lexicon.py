@@ -8,9 +8,11 @@ from functools import lru_cache
 HEDGES = frozenset(
     """direct directly probably possibly reportedly allegedly apparently likely unlikely may might could perhaps
     about around approximately nearly almost roughly suspected alleged purported purportedly
-    seemingly unconfirmed unverified least estimated presumably""".split()
+    seemingly unconfirmed unverified least estimated presumably some""".split()
 )
-APPROXIMATORS = frozenset("about around approximately nearly almost roughly least estimated".split())
+APPROXIMATORS = frozenset("about around approximately nearly almost roughly least estimated some".split())
+#: approximators of several words, each hedging the number after it ("as many as 20,000", "up to 768")
+APPROXIMATOR_PHRASES = (("as", "many", "as"), ("as", "much", "as"), ("as", "few", "as"), ("up", "to"))
 NEGATIONS = frozenset(
     "not no never n't nor none nobody nothing neither without deny denies denied denying refused refuses reject "
     "rejects rejected cannot".split()
