@@ -24,6 +24,7 @@ from pathlib import Path
 from benchutil import REPO, fresh_paths, revision
 
 from copydesk import api
+from copydesk.relate.changes import MEANING
 
 CASES = Path(__file__).resolve().parent / "cases" / "hand"
 DEFAULT_ECB = REPO.parent / "shared" / "data" / "ecbplus" / "ecbplus.jsonl"
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         found += 1
         ok = r.original == d["original"]
         right += ok
-        kinds = sorted({c.kind for c in r.changes if c.kind in ("number", "name", "negation", "hedge", "attribution", "quote")})
+        kinds = sorted({c.kind for c in r.changes if c.kind in MEANING})
         print(f"| {name} | {d['type']} of {d['original']} | {d['dates']} | yes{' (via ' + r.via + ')' if r.via else ''} "
               f"| {r.type} | {r.share:.2f} | {'yes' if ok else 'no'} | {r.direction_confidence:.2f} | {', '.join(kinds)} |")
     print(f"\nfound {found}/{len(truth['derived'])}, original right {right}/{found}")

@@ -84,6 +84,11 @@ def _hedges(words: list[str], after: str | None = None) -> list[str]:
     return out
 
 
+def _approximates(hedge: str) -> bool:
+    """Whether a hedge of ``_hedges`` is an approximator (one word or ``APPROXIMATOR_PHRASES``)."""
+    return hedge in APPROXIMATORS or " " in hedge
+
+
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
@@ -99,8 +104,10 @@ def classify_chunk(old: list[str], new: list[str], *, old_caps: bool, new_caps: 
     word after each in its sentence, None at its end)."""
     lo = [w.lower().replace("’", "'") for w in old]
     ln = [w.lower().replace("’", "'") for w in new]
-    if lo and ln and lo != ln and _squashed(lo) == _squashed(ln):
-        return "spelling"  # only how it is written: "20, 000" / "20,000", "doesn ’ t" / "doesn't"
+    if lo and ln and _squashed(lo) == _squashed(ln):
+        # only how it is written: "20, 000" / "20,000", "doesn ’ t" / "doesn't", "per cent" / "percent",
+        # "e-mail" / "email", or the case alone
+        return "spelling"
     neg_o = sum(w in NEGATIONS or w.endswith("n't") for w in lo)
     neg_n = sum(w in NEGATIONS or w.endswith("n't") for w in ln)
     if neg_o != neg_n:
@@ -116,8 +123,6 @@ def classify_chunk(old: list[str], new: list[str], *, old_caps: bool, new_caps: 
         return "hedge"
     if len(lo) == len(ln) and lo and all(a == b or spelling_variants(a, b) for a, b in zip(lo, ln)) and lo != ln:
         return "spelling"
-    if lo and ln and "".join(lo).replace("-", "") == "".join(ln).replace("-", ""):
-        return "spelling"  # only spaces or hyphens differ: "per cent" / "percent", "e-mail" / "email"
     if lo and ln and _uncontracted(lo) == _uncontracted(ln):
         return "spelling"  # a contraction written out or made: "don't" / "do not", "we are" / "we're"
     if in_quote and lo != ln:
@@ -234,12 +239,9 @@ def meaning_changes(o_text: str, d_text: str, d_span: tuple[int, int]) -> list[C
     dropped = [w for w in dict.fromkeys(hedges_o) if w not in hedges_d]
     added = [w for w in dict.fromkeys(hedges_d) if w not in hedges_o]
     # one approximator swapped for another ("about" -> "around") is rewording, not a hedge change
-    def approximates(w: str) -> bool:
-        return w in APPROXIMATORS or " " in w
-
-    while any(map(approximates, dropped)) and any(map(approximates, added)):
-        dropped.remove(next(w for w in dropped if approximates(w)))
-        added.remove(next(w for w in added if approximates(w)))
+    while any(map(_approximates, dropped)) and any(map(_approximates, added)):
+        dropped.remove(next(w for w in dropped if _approximates(w)))
+        added.remove(next(w for w in added if _approximates(w)))
     out.extend(Change("hedge", w, "", d_span) for w in dropped)
     out.extend(Change("hedge", "", w, d_span) for w in added)
     return out

@@ -412,11 +412,11 @@ class ReuseEngine:
         at = np.array(heads, dtype=np.int64)
         touched = np.zeros(len(ids), dtype=bool)
         touched[rep[is_new]] = True  # a new copy of a stored article reaches its head
-        copies = {h: m[:CONTENT_COPIES] for m in bodies.values() for h in m[:1]}
+        copies = {m[0]: m[:CONTENT_COPIES] for m in bodies.values()}
         out = []
         for x, y in nearest_pairs(vectors, np.flatnonzero(touched[at]), k=k, threshold=level):
-            for i in copies.get(int(at[x]), [int(at[x])]):
-                for j in copies.get(int(at[y]), [int(at[y])]):
+            for i in copies[int(at[x])]:
+                for j in copies[int(at[y])]:
                     if is_new[i] or is_new[j]:
                         out.append((min(i, j), max(i, j)))
         return out

@@ -15,16 +15,17 @@ import re
 from ..dates import normalize_date
 from ..model import Embed
 
+#: the date an attribution ends with ("May 5, 2010", "5 May 2010")
+_POST_DATE = r"(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})"
 ATTRIBUTION_RE = re.compile(
-    r"^[—–-]{1,2}\s*(?P<author>[^()\n]{1,80}?)\s*\(@(?P<handle>\w{1,15})\)\s*"
-    r"(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})?\s*$"
+    rf"^[—–-]{{1,2}}\s*(?P<author>[^()\n]{{1,80}}?)\s*\(@(?P<handle>\w{{1,15}})\)\s*{_POST_DATE}?\s*$"
 )
 #: a post pasted as one paragraph: its text, then the attribution on the same line ("Smoke over the square
 #: right now #Greece — Maria K. (@mariak_news) May 5, 2010"); only with a date or a post's link, and no
 #: longer than a post, since a body sentence may end by naming someone's handle
 INLINE_RE = re.compile(
-    r"^(?P<text>\S.*?)\s+[—–]{1,2}\s*(?P<author>[^()\n—–]{1,80}?)\s*\(@(?P<handle>\w{1,15})\)\s*"
-    r"(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})?\s*$"
+    rf"^(?P<text>\S.*?)\s+[—–]{{1,2}}\s*(?P<author>[^()\n—–]{{1,80}}?)\s*\(@(?P<handle>\w{{1,15}})\)\s*"
+    rf"{_POST_DATE}?\s*$"
 )
 LINK_RE = re.compile(r"(?:https?://t\.co/\w+|pic\.twitter\.com/\w+|https?://(?:x|twitter)\.com/\S+)")
 POST_LIMIT = 280
@@ -33,7 +34,7 @@ POST_LIMIT = 280
 INSTAGRAM_HEAD = re.compile(r"^view this post on instagram$", re.I)
 INSTAGRAM_ATTRIBUTION = re.compile(
     r"^A post shared by\s+(?:(?P<author>[^()\n]{1,80}?)\s*)?\(?@(?P<handle>[\w.]{1,30})\)?\s*"
-    r"(?:on\s+)?(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})?\s*$")
+    rf"(?:on\s+)?{_POST_DATE}?\s*$")
 CAPTION_LIMIT = 2200  # Instagram's caption limit
 #: a paragraph that is only a link to a post on a social platform (the embed's fallback text)
 SOCIAL_URL = re.compile(
@@ -72,22 +73,24 @@ def find_posts(paragraphs: list[str]) -> tuple[list[Embed], set[int]]:
             taken.append(j)
             total += length
             j -= 1
-        parts = [paragraphs[k] for k in sorted(taken) if k != i]
-        text = " ".join(parts)
-        links = LINK_RE.findall(text)
-        url = links[-1] if links else None
-        if url and url.startswith("pic.twitter.com"):
-            url = "https://" + url
-        clean = LINK_RE.sub("", text).strip()
-        embeds.append(Embed(
-            kind="tweet", author=m.group("author").strip(), handle=m.group("handle"), text=clean or text,
-            url=url, published=normalize_date(m.group("date")) if m.group("date") else None,
-        ))
+        embeds.append(_tweet(" ".join(paragraphs[k] for k in sorted(taken) if k != i), m))
         used.update(taken)
     _inline_posts(paragraphs, embeds, used)
     _instagram_posts(paragraphs, embeds, used)
     _social_links(paragraphs, embeds, used)
     return embeds, used
+
+
+def _tweet(text: str, attribution: re.Match) -> Embed:
+    """A tweet of ``text`` (its last post link as its URL, links out of its text) by the author,
+    handle and date of ``attribution`` (a match of ``ATTRIBUTION_RE`` or ``INLINE_RE``)."""
+    links = LINK_RE.findall(text)
+    url = links[-1] if links else None
+    if url and url.startswith("pic.twitter.com"):
+        url = "https://" + url
+    date = attribution.group("date")
+    return Embed(kind="tweet", author=attribution.group("author").strip(), handle=attribution.group("handle"),
+                 text=LINK_RE.sub("", text).strip() or text, url=url, published=normalize_date(date) if date else None)
 
 
 def _inline_posts(paragraphs: list[str], embeds: list[Embed], used: set[int]) -> None:
@@ -98,17 +101,9 @@ def _inline_posts(paragraphs: list[str], embeds: list[Embed], used: set[int]) ->
         m = INLINE_RE.match(p)
         if not m or post_length(m.group("text")) > POST_LIMIT:
             continue
-        text = m.group("text")
-        links = LINK_RE.findall(text)
-        if not (m.group("date") or links):
+        if not (m.group("date") or LINK_RE.search(m.group("text"))):
             continue
-        url = links[-1] if links else None
-        if url and url.startswith("pic.twitter.com"):
-            url = "https://" + url
-        clean = LINK_RE.sub("", text).strip()
-        embeds.append(Embed(kind="tweet", author=m.group("author").strip(), handle=m.group("handle"),
-                            text=clean or text, url=url,
-                            published=normalize_date(m.group("date")) if m.group("date") else None))
+        embeds.append(_tweet(m.group("text"), m))
         used.add(i)
 
 
