@@ -7,6 +7,7 @@ from typing import Sequence
 from ..config import Settings
 from ..model import Relation, Story, StoryChange
 from ..pipeline import Progress, _no_progress
+from .cluster import TIME_FLOOR, TIME_HORIZON
 from .grouping import cluster_with_links, group_stories
 from .terms import TERMS_VERSION, article_terms
 
@@ -29,7 +30,7 @@ def build_stories(
     params = settings.stories
     previous = store.story_assignments()
     # links found with other clustering settings are not reused: those runs start afresh
-    key = repr((params.threshold, params.names_weight, params.time_window_days, params.max_df))
+    key = repr((params.threshold, params.names_weight, params.time_window_days, params.max_df, TIME_FLOOR, TIME_HORIZON))
     old_links = store.story_links(key) if previous else []
     clusters, links = cluster_with_links(ids, None, [published[a] for a in ids], relations, params,
                                          previous=previous if old_links else None, links=old_links or None,
