@@ -98,10 +98,10 @@ def test_a_large_family_is_paired_through_its_hubs(tmp_path: Path, monkeypatch):
     # sentences: each cap made small here): a 5-gram bucket's first holders are paired with every other, so no
     # copy is lost (skipping the crowded buckets, as before, found 4 pairs and no relation to the wire)
     from copydesk.config import load_settings
-    from copydesk.relate import engine
+    from copydesk.relate import candidates
 
-    monkeypatch.setattr(engine, "MAX_BUCKET", 4)
-    monkeypatch.setattr(engine, "MAX_WORD_BUCKET", 4)
+    monkeypatch.setattr(candidates, "MAX_BUCKET", 4)
+    monkeypatch.setattr(candidates, "MAX_WORD_BUCKET", 4)
     crowded = copydesk.analyze([tmp_path / "early.jsonl", tmp_path / "late.jsonl"], db=tmp_path / "crowded.db",
                                settings=load_settings().with_overrides({"reuse": {"max_sentence_df": 3}}))
     copies = {r["id"] for r in records[1:-1]}
@@ -627,7 +627,7 @@ def test_word_bands_and_five_gram_bands_have_their_own_bucket_caps(tmp_path: Pat
 
     from copydesk.config import load_settings
 
-    engine = importlib.import_module("copydesk.relate.engine")  # (copydesk.relate is also the API function)
+    candidates_module = importlib.import_module("copydesk.relate.candidates")  # (copydesk.relate is also the API function)
     lexical_only = load_settings().with_overrides({"reuse": {"content_neighbours": 0}})
     base = [p for p in (DEMO / "riverside-gazette-original.txt").read_text(encoding="utf-8").split("\n\n")
             if len(p) > 120]
@@ -645,7 +645,7 @@ def test_word_bands_and_five_gram_bands_have_their_own_bucket_caps(tmp_path: Pat
     found = candidates(tmp_path / "a.db")
     assert found[frozenset(("orig", "reworded"))] == "similar vocabulary (MinHash LSH)"
     assert frozenset(("orig", "verbatim")) in found
-    monkeypatch.setattr(engine, "MAX_WORD_BUCKET", 2)  # the three reworded versions share every word band
+    monkeypatch.setattr(candidates_module, "MAX_WORD_BUCKET", 2)  # the three reworded versions share every word band
     capped = candidates(tmp_path / "b.db")
     assert frozenset(("orig", "reworded")) not in capped and frozenset(("orig", "verbatim")) in capped
 

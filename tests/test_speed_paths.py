@@ -23,7 +23,8 @@ from copydesk.fingerprint.hashes import token_table, word_table
 from copydesk.fingerprint.sketch import digests_flat, shingle_rows
 from copydesk.fingerprint.tokens import content_tokens
 from copydesk.model import Article, Embed, Removed
-from copydesk.relate.engine import ReuseEngine, _shared_key_pairs, fingerprint_params, fingerprint_rows
+from copydesk.relate.candidates import _exact_vocabulary_check, _shared_key_pairs, fingerprint_params, fingerprint_rows
+from copydesk.relate.engine import ReuseEngine
 from copydesk.segment import split_sentences
 from copydesk.segment.rules import RULES, classify
 from copydesk.textutil import clean_line, normalize_for_hash
@@ -426,7 +427,7 @@ def test_vocabulary_only_candidates_are_checked_on_exact_jaccard():
     shingle[3] = shingle[0]                                   # ... but for a and d
     word = np.zeros((4, 8), dtype=np.uint32)                  # estimated word Jaccard 1.0 for every pair
     pairs = [(0, 1), (0, 2), (0, 3)]
-    kept = ReuseEngine._exact_vocabulary_check(_Texts(texts), ids, pairs, shingle, word)
+    kept = _exact_vocabulary_check(_Texts(texts), ids, pairs, shingle, word)
     assert kept == [(0, 2), (0, 3)]  # (a, d) is kept on its 5-grams, without a look at the texts
 
 
@@ -443,7 +444,7 @@ def test_batched_fingerprints_equal_one_at_a_time():
     assert batch[1] is err and [b.article for b in batch if isinstance(b, Fingerprinted)] == arts
     assert [b.row for b in batch if isinstance(b, Fingerprinted)] == [step.apply(a).row for a in arts]
     # the band keys of the batch are those of each digest alone (the per-row formula)
-    from copydesk.relate.engine import _band_keys
+    from copydesk.relate.candidates import _band_keys
     digest = np.frombuffer(batch[0].row[3], dtype=np.uint32)
     d = digest[:32 * 4].astype(np.uint64).reshape(32, 4)
     keys = np.arange(0, 32, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
@@ -455,7 +456,7 @@ def test_batched_fingerprints_equal_one_at_a_time():
 
 
 def test_similar_with_its_low_byte_prefilter_equals_the_plain_rule():
-    from copydesk.relate.engine import (MIN_SHINGLE_J, MIN_WORD_CONTAINMENT, MIN_WORD_J, MIN_WORD_J_CONTAINED,
+    from copydesk.relate.candidates import (MIN_SHINGLE_J, MIN_WORD_CONTAINMENT, MIN_WORD_J, MIN_WORD_J_CONTAINED,
                                         MIN_WORD_J_WITH_SHINGLES, _Similar)
 
     rng = np.random.default_rng(11)

@@ -17,7 +17,7 @@ from ..pipeline import Context
 
 
 class Fingerprinted(NamedTuple):
-    """An article with its stored fingerprint row (see ``relate.engine.fingerprint_rows``)."""
+    """An article with its stored fingerprint row (see ``relate.candidates.fingerprint_rows``)."""
 
     #: the Article; its row (``store.sqlite.ArticleRow``, a named tuple of the articles table's columns)
     #: once ``store.step.EncodeStep`` has encoded it for the store
@@ -32,7 +32,7 @@ class FingerprintStep:
     batch = 64  # articles fingerprinted together: numpy and rensa calls are made per batch
 
     def __init__(self, settings: ReuseSettings, *, terms: bool = True):
-        from ..relate.engine import fingerprint_params
+        from ..relate.candidates import fingerprint_params
 
         self.params = fingerprint_params(settings)
         self.terms = terms  # False: no story terms (a copies-only run; the stories stage makes them if ever run)
@@ -42,7 +42,7 @@ class FingerprintStep:
 
     def apply_many(self, items: list[Any]) -> list[Any]:
         """``[apply(item) for item in items]``, the articles among them fingerprinted together."""
-        from ..relate.engine import fingerprint_rows
+        from ..relate.candidates import fingerprint_rows
 
         articles = [i for i in items if isinstance(i, Article)]
         if not articles:
