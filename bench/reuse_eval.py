@@ -249,6 +249,23 @@ def score(truth: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
         chars["pred"] += len(pred)
         chars["truth"] += len(gold)
 
+    # every chain the report claims (a relation with ``via``): right when the truth's pair has that
+    # middle article; a claim on a pair the truth holds as a direct copy is a false chain
+    truth_via = {frozenset((p["original"], p["derived"])): p.get("via") for p in pairs}
+    claims = Counter()
+    for key, rels in by_pair.items():
+        for r in rels:
+            if r.get("via"):
+                claims["all"] += 1
+                if key not in truth_via:
+                    claims["not_truth_pair"] += 1
+                elif truth_via[key] == r["via"]:
+                    claims["right"] += 1
+                elif truth_via[key] is None:
+                    claims["direct"] += 1
+                else:
+                    claims["other_middle"] += 1
+
     cp, cr = _ratio(chars["tp"], chars["pred"]), _ratio(chars["tp"], chars["truth"])
     return {
         "counts": {"articles_truth": len(truth.get("articles", [])), "articles_report": len(texts),
@@ -263,7 +280,10 @@ def score(truth: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
                            for k, v in sorted(groups.items())},
         "direction": {k: {"right": v[0], "found": v[1], "accuracy": _ratio(v[0], v[1])}
                       for k, v in sorted(direction.items())},
-        "via": {"right": via[0], "found": via[1], "accuracy": _ratio(via[0], via[1])},
+        "via": {"right": via[0], "found": via[1], "accuracy": _ratio(via[0], via[1]),
+                "claims": claims["all"], "claims_right": claims["right"], "claims_on_direct": claims["direct"],
+                "claims_other_middle": claims["other_middle"], "claims_not_truth_pair": claims["not_truth_pair"],
+                "claim_precision": _ratio(claims["right"], claims["all"])},
         "type": {"right": type_right, "found": type_n, "accuracy": _ratio(type_right, type_n),
                  "confusion": [{"truth": t, "predicted": pr, "n": n} for (t, pr), n in sorted(types.items())]},
         "share": {"mae": _ratio(sum(share_err), len(share_err)), "n": len(share_err),
@@ -302,6 +322,10 @@ def render(res: dict[str, Any]) -> str:
         out.append(f"| direction ({k}) | {_f(v['accuracy'])} | {v['right']}/{v['found']} |")
     out.append(f"| chain via right | {_f(res['via']['accuracy'])} | {res['via']['right']}/{res['via']['found']} "
                "indirect pairs found |")
+    v = res["via"]
+    out.append(f"| chain claims right | {_f(v['claim_precision'])} | {v['claims_right']}/{v['claims']} relations with "
+               f"`via` (on direct copies {v['claims_on_direct']}, another middle {v['claims_other_middle']}, "
+               f"pairs not in the truth {v['claims_not_truth_pair']}) |")
     t = res["type"]
     out.append(f"| type accuracy | {_f(t['accuracy'])} | {t['right']}/{t['found']} (chain indirect excluded) |")
     out.append(f"| share MAE | {_f(res['share']['mae'])} | n {res['share']['n']} |")

@@ -131,6 +131,44 @@ def test_chain_comes_out_with_via(tmp_path: Path):
                                                                 "c-third": "b-second"}
 
 
+def test_a_copy_that_keeps_the_original_where_another_copy_changed_it_is_not_that_copys_copy(tmp_path: Path):
+    """A wire story, a reprint that straightened its quotation marks and wrote "Centre", and a
+    content-farm rewrite that kept the wire's curly quotes and "Center" (tests/data/siblings.jsonl,
+    made by bench/reuse_corpus.py from an ECB+ article, CC-BY 3.0). By closeness the rewrite is a
+    hair nearer the reprint, and the reprint was taken for its source; its text says otherwise:
+    both are copies of the wire story, and the reprint -> rewrite relation is not made."""
+    report = copydesk.analyze([Path(__file__).parent / "data" / "siblings.jsonl"], db=tmp_path / "s.db")
+    rels = {(r.original, r.derived): r for r in report.relations}
+    assert set(rels) == {("wire-original", "reprint-straight-quotes"), ("wire-original", "farm-rewrite")}
+    assert rels[("wire-original", "farm-rewrite")].via is None
+    (story,) = report.stories
+    assert dict((t.article, t.parent) for t in story.tree) == {
+        "wire-original": None, "reprint-straight-quotes": "wire-original", "farm-rewrite": "wire-original"}
+
+
+def test_lineage_counts_the_edits_a_copy_carries():
+    """``Lineage.agreement(o, m, d)``: how many of m's edits of o d carries, and how often d
+    keeps o's text where m changed it; a chain needs three carried, siblings two kept."""
+    from copydesk.relate.lineage import Lineage
+
+    o = ("The mayor said on Friday that 1,200 homes were lost in the flood. Engineers will inspect the old "
+         "bridge next week, and the council will meet on Monday to decide what comes next for the town.")
+    m = o.replace("said", "stated").replace("1,200", "1,300").replace("Engineers", "Structural engineers")
+    texts = {"o": o, "m": m,
+             "from-m": m.replace("next week", "within days"),              # m's three edits and one of its own
+             "from-o": o.replace("homes", "houses").replace("Monday", "Tuesday"),  # o's text at all three
+             "mixed": o.replace("said", "stated"),                          # one of m's edits, two of o's readings
+             "other": "A different story about a football match, with nothing in common."}
+    lineage = Lineage(texts.__getitem__)
+    assert lineage.agreement("o", "m", "from-m") == (3, 0)
+    assert lineage.chain("o", "m", "from-m") and not lineage.beside("o", "m", "from-m")
+    assert lineage.agreement("o", "m", "from-o") == (0, 3)
+    assert lineage.beside("o", "m", "from-o") and not lineage.chain("o", "m", "from-o")
+    assert lineage.agreement("o", "m", "mixed") == (1, 2)
+    assert not lineage.chain("o", "m", "mixed") and not lineage.beside("o", "m", "mixed")
+    assert lineage.agreement("o", "m", "other") == (0, 0)
+
+
 def test_shared_quotes_and_posts_are_no_relation(tmp_path: Path):
     quote = "“We will rebuild every home that was lost, and we will do it this year,” the mayor told reporters."
     post = "Roads closed on the east side until further notice https://t.co/AbCdEf1234"
@@ -579,7 +617,7 @@ def test_relations_are_made_from_the_stored_pairs_in_two_passes(tmp_path: Path):
 
     copydesk.analyze([DEMO], db=tmp_path / "demo.db")
     with copydesk.open_store(tmp_path / "demo.db") as store:
-        whole = relations_from_pairs(store.related_pairs())
+        whole = relations_from_pairs(store.related_pairs(), lambda id: store.article(id).text)
         light = stored_relations(store)
         assert store.relations() == whole and len(whole) >= 4
     assert any(r.passages and r.changes for r in whole) and not any(r.passages or r.changes for r in light)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import islice
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from ..model import Change, Passage, Relation
 from ..unionfind import UnionFind
 from .candidates import _shingle_bands, _times
 from .families import FamilyPruner, family_pruner
+from .lineage import Lineage
 
 
 def family_pruner_of(store) -> FamilyPruner | None:
@@ -122,12 +123,13 @@ def _centrality_clues(pairs: list[dict], near: dict[str, dict[str, float]]) -> d
     return out
 
 
-def relations_from_pairs(pairs: Iterable[dict]) -> list[Relation]:
+def relations_from_pairs(pairs: Iterable[dict], text: Callable[[str], str] | None = None) -> list[Relation]:
     """Relations from the decided pairs: each pair's direction from its own clues plus
     family evidence; chains get ``via``; copies of one original are not related to each
-    other (siblings)."""
+    other (siblings). ``text``: an article's clean text by id, for the edit test of chains
+    and siblings (``lineage.py``); without it they are told by closeness alone."""
     pairs = list(pairs)
-    plans = _plans(pairs)
+    plans = _plans(pairs, Lineage(text) if text is not None else None)
     by_key = {(p["a"], p["b"]): p for p in pairs}
     return [_relation(by_key[plan.pair], plan) for plan in plans.values()]
 
@@ -151,7 +153,7 @@ def stored_relations(store, families: FamilyPruner | None | object = _UNSET) -> 
     pairs = store.iter_related_pairs(without=_HEAVY)
     if families is not None:  # pairs decided before their family grew past the cap are left out too
         pairs = (p for p in pairs if not families.drops_ids(p["a"], p["b"]))  # type: ignore[union-attr]
-    plans = {plan.pair: plan for plan in _plans(list(pairs)).values()}
+    plans = {plan.pair: plan for plan in _plans(list(pairs), Lineage(lambda id: store.article(id).text)).values()}
     light: list[Relation] = []
 
     def made() -> Iterator[Relation]:
@@ -184,9 +186,15 @@ class _Plan:
     evidence: tuple[str, ...]
 
 
-def _plans(pairs: list[dict]) -> dict[tuple[str, str], _Plan]:
+#: at most this many articles related to both ends of an edge are asked whether it joins siblings
+MAX_PARENTS = 4
+
+
+def _plans(pairs: list[dict], lineage: Lineage | None = None) -> dict[tuple[str, str], _Plan]:
     """(original, derived) -> plan of each relation the pairs make, in (original, derived)
-    order; siblings (two copies of one original) make none. Reads no passages or changes."""
+    order; siblings (two copies of one original) make none. Reads no passages or changes;
+    ``lineage`` reads the texts of the few articles whose chain or siblinghood closeness
+    alone would decide."""
     from .direction import date_prior, resolve
 
     near = _geometry(pairs)
@@ -207,6 +215,7 @@ def _plans(pairs: list[dict]) -> dict[tuple[str, str], _Plan]:
                           "direction_confidence": d.confidence, "evidence": [side["note"], *d.evidence]}
     out: dict[tuple[str, str], _Plan] = {}
     hubs = [m for m, _ in Counter(o for o, _ in edge).most_common(16)]
+    hub_set = set(hubs)
     for (o, d), p in sorted(edge.items()):
         near_o, near_d = near[o], near[d]
         d_od = near_o[d]
@@ -219,17 +228,32 @@ def _plans(pairs: list[dict]) -> dict[tuple[str, str], _Plan]:
         shared = near_o.keys() & near_d.keys()
         if any(_siblings_of(m, o, d, edge, near, p) for m in shared):
             continue
+        if lineage is not None and _taken_beside(o, d, [m for m in hubs if m in shared] + sorted(shared - hub_set),
+                                                 edge, lineage):
+            continue
         via, via_len = None, 9.0
         for m in sorted(shared):
             d_om, d_md = near_o[m], near_d[m]
             if (o, m) in edge and (m, d) in edge and d_md < d_od - max(0.001, 0.25 * d_om) and d_om < d_od + 0.05 \
-                    and d_om + d_md < via_len:
-                via, via_len = m, d_om + d_md   # a chain o -> m -> d: d follows m more closely than o
+                    and d_om + d_md < via_len and (lineage is None or lineage.chain(o, m, d)):
+                via, via_len = m, d_om + d_md   # a chain o -> m -> d: d follows m more closely than o, and carries
+                #                                 m's own edits
         evidence = list(p["evidence"])
         if via is not None:
-            evidence.insert(0, f"indirect: {d} derives from {via}, which derives from {o}")
+            carried = f" (it carries {lineage.agreement(o, via, d)[0]} of {via}'s own edits of {o})" if lineage else ""
+            evidence.insert(0, f"indirect: {d} derives from {via}, which derives from {o}{carried}")
         out[(o, d)] = _Plan(p["pair"], p["side"], via, p["direction_confidence"], tuple(evidence))
     return out
+
+
+def _taken_beside(o: str, d: str, parents: list[str], edge: dict, lineage: Lineage) -> bool:
+    """Whether d, which looks taken from o, was taken from a parent of both instead: for an
+    article m that both derive from (the first ``MAX_PARENTS`` of ``parents``, the family's hubs
+    first), d keeps m's text where o changed it and carries none of o's edits, while o does not
+    carry d's (which would make o the copy of d). Closeness cannot tell this when o is a near
+    twin of m: a copy of m is then about as close to o as to m, and alignment noise decides."""
+    asked = [m for m in parents if (m, o) in edge and (m, d) in edge][:MAX_PARENTS]
+    return any(lineage.beside(m, o, d) and not lineage.chain(m, d, o) for m in asked)
 
 
 def _siblings_of(m: str, o: str, d: str, edge: dict, near: dict[str, dict[str, float]], p: dict) -> bool:
