@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     # the same clustering code at other thresholds, to show how flat the curve is (not to choose one here)
     settings = load_settings().stories
     arts = report.articles
-    texts = [story_text(a.title, a.text, a.sentences) for a in arts]
+    texts = [story_text(a.title, a.text) for a in arts]
     for threshold in (0.1, 0.15, 0.2, 0.25, 0.3):
         groups = cluster_stories(ids, texts, [a.published for a in arts], report.relations,
                                  replace(settings, threshold=threshold))

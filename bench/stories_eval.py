@@ -91,7 +91,7 @@ def main() -> int:
         ids = [a for a in articles if a in truth and lo <= truth[a][0] <= hi]
         inside = set(ids)
         rel = [r for r in relations if r.original in inside and r.derived in inside]
-        return (ids, [story_text(articles[a].title, articles[a].text, articles[a].sentences) for a in ids],
+        return (ids, [story_text(articles[a].title, articles[a].text) for a in ids],
                 [articles[a].published for a in ids], rel, [truth[a][1] for a in ids])
 
     train, test, test36 = split(1, 20), split(21, 45), split(36, 45)

@@ -5,16 +5,12 @@ words of its title and body, and TF-IDF over the proper names in it (runs of
 capitalised words, found by a cheap rule: NER is far too slow for every article of
 a large corpus, and for clustering a name only has to be the same string in both
 texts). Names are what tell two events of the same kind apart (two robberies in
-Paris, two players put on injured reserve), so they get their own half. An article's
-title and first sentences count twice (``LEAD_SENTENCES``): they name its event."""
+Paris, two players put on injured reserve), so they get their own half."""
 
 from __future__ import annotations
 
 import re
 from typing import Sequence
-
-from ..model import Span
-from ..segment.sentences import split_sentences
 
 
 _CAP = r"(?:[A-Z][\w'’.-]*[a-z][\w'’-]*|[A-Z]{2,}\b)"
@@ -47,38 +43,8 @@ def proper_names(text: str) -> list[str]:
     return out
 
 
-#: the title and the first sentences of an article count twice (``story_text``): a news report says
-#: which event it is about (who, what, where) first, and brings in the background other events share
-#: later (a player's arrest recalls a teammate's earlier one, a patch an earlier patch). ECB+ at the
-#: default settings (bench/stories_eval.py): B3 F1 0.894 -> 0.911 (topics 1-20), 0.907 -> 0.919
-#: (21-45), 0.922 -> 0.935 (36-45); 3 and 5 sentences score less on topics 1-20
-LEAD_SENTENCES = 4
-
-
-def story_text(title: str | None, text: str, sentences: Sequence[Span] | None = None) -> str:
-    """What story clustering reads of an article: its title and text, then its title and its
-    first ``LEAD_SENTENCES`` sentences again (``sentences``: the article's sentence spans; split
-    here when not given)."""
-    body = f"{title}\n{text}" if title and not text.startswith(title) else text
-    if LEAD_SENTENCES <= 0:
-        return body
-    return f"{body}\n{title or ''}\n{lead(text, sentences)}"
-
-
-def lead(text: str, sentences: Sequence[Span] | None = None, n: int | None = None) -> str:
-    """The first ``n`` (``LEAD_SENTENCES``) sentences of ``text``, by its sentence spans or,
-    without them, as the segmenter splits its paragraphs."""
-    n = LEAD_SENTENCES if n is None else n
-    if sentences is None:
-        found: list[Span] = []
-        at = 0
-        for paragraph in text.split("\n"):
-            found.extend(split_sentences(paragraph, at))
-            at += len(paragraph) + 1
-            if len(found) >= n:
-                break
-        sentences = found
-    return " ".join(text[s:e] for s, e in sentences[:n])
+def story_text(title: str | None, text: str) -> str:
+    return f"{title}\n{text}" if title and not text.startswith(title) else text
 
 
 def story_vectors(texts: Sequence[str], *, names_weight: float = 1.0, max_df: float = 0.5):

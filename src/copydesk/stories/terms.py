@@ -28,7 +28,7 @@ from ..model import Article
 from .features import proper_names, story_text
 
 #: bump when the tokenisation below changes: stored terms of another version are made again
-TERMS_VERSION = "3"  # 3: the title and lead count twice (features.LEAD_SENTENCES)
+TERMS_VERSION = "2"
 
 _HEADER = np.dtype("<u4")
 
@@ -100,8 +100,8 @@ def story_terms_many(texts: Sequence[str]) -> list[bytes]:
 
 
 def article_terms(articles: Sequence[Article]) -> list[bytes]:
-    """``story_terms(story_text(a.title, a.text, a.sentences))`` for each article."""
-    return story_terms_many([story_text(a.title, a.text, a.sentences) for a in articles])
+    """``story_terms(story_text(a.title, a.text))`` for each article."""
+    return story_terms_many([story_text(a.title, a.text) for a in articles])
 
 
 def _blobs(texts: Sequence[str], owner: np.ndarray, hashes: np.ndarray) -> list[bytes]:
