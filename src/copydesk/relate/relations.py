@@ -215,7 +215,6 @@ def _plans(pairs: list[dict], lineage: Lineage | None = None) -> dict[tuple[str,
                           "direction_confidence": d.confidence, "evidence": [side["note"], *d.evidence]}
     out: dict[tuple[str, str], _Plan] = {}
     hubs = [m for m, _ in Counter(o for o, _ in edge).most_common(16)]
-    hub_set = set(hubs)
     for (o, d), p in sorted(edge.items()):
         near_o, near_d = near[o], near[d]
         d_od = near_o[d]
@@ -228,11 +227,11 @@ def _plans(pairs: list[dict], lineage: Lineage | None = None) -> dict[tuple[str,
         shared = near_o.keys() & near_d.keys()
         if any(_siblings_of(m, o, d, edge, near, p) for m in shared):
             continue
-        if lineage is not None and _taken_beside(o, d, [m for m in hubs if m in shared] + sorted(shared - hub_set),
-                                                 edge, lineage):
+        in_order = sorted(shared)
+        if lineage is not None and _taken_beside(o, d, [m for m in hubs if m in shared] + in_order, edge, lineage):
             continue
         via, via_len = None, 9.0
-        for m in sorted(shared):
+        for m in in_order:
             d_om, d_md = near_o[m], near_d[m]
             if (o, m) in edge and (m, d) in edge and d_md < d_od - max(0.001, 0.25 * d_om) and d_om < d_od + 0.05 \
                     and d_om + d_md < via_len and (lineage is None or lineage.chain(o, m, d)):
@@ -252,7 +251,7 @@ def _taken_beside(o: str, d: str, parents: list[str], edge: dict, lineage: Linea
     first), d keeps m's text where o changed it and carries none of o's edits, while o does not
     carry d's (which would make o the copy of d). Closeness cannot tell this when o is a near
     twin of m: a copy of m is then about as close to o as to m, and alignment noise decides."""
-    asked = [m for m in parents if (m, o) in edge and (m, d) in edge][:MAX_PARENTS]
+    asked = list(dict.fromkeys(m for m in parents if (m, o) in edge and (m, d) in edge))[:MAX_PARENTS]
     return any(lineage.beside(m, o, d) and not lineage.chain(m, d, o) for m in asked)
 
 
