@@ -35,7 +35,7 @@ from benchutil import REPO, fresh_paths, bcubed, revision
 from copydesk import api
 from copydesk.config import load_settings
 from copydesk.stories import cluster_stories
-from copydesk.stories.features import story_text
+from copydesk.stories.features import lead_text, story_text
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "extraction"
 LABELS = Path(__file__).resolve().parent / "real_pages_events.json"
@@ -98,9 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings().stories
     arts = report.articles
     texts = [story_text(a.title, a.text) for a in arts]
+    leads = [lead_text(a.title, a.text, a.sentences) for a in arts]
     for threshold in (0.1, 0.15, 0.2, 0.25, 0.3):
         groups = cluster_stories(ids, texts, [a.published for a in arts], report.relations,
-                                 replace(settings, threshold=threshold))
+                                 replace(settings, threshold=threshold), leads=leads)
         pred = {a: i for i, g in enumerate(groups) for a in g}
         p, r, f = scores(pred, gold)
         print(f"| threshold {threshold:.2f} (default {settings.threshold}) | {p:.3f} | {r:.3f} | {f:.3f} |")

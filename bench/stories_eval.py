@@ -32,7 +32,7 @@ from copydesk.config import load_settings
 from copydesk.store import open_store
 from copydesk.config import StoriesSettings
 from copydesk.stories import cluster_stories
-from copydesk.stories.features import story_text
+from copydesk.stories.features import lead_text, story_text
 
 
 def sparse_samples(split, per_event: int, seed: int):
@@ -60,8 +60,8 @@ def sparse_score(split, params: StoriesSettings) -> dict:
 def score(split, params: StoriesSettings) -> dict:
     from sklearn.metrics import adjusted_rand_score
 
-    ids, texts, published, relations, labels = split
-    clusters = cluster_stories(ids, texts, published, relations, params)
+    ids, texts, published, relations, labels = split  # (texts: each article's story text and lead)
+    clusters = cluster_stories(ids, [t for t, _ in texts], published, relations, params, leads=[lead for _, lead in texts])
     label_of = {a: i for i, members in enumerate(clusters) for a in members}
     pred = [label_of[a] for a in ids]
     f, p, r = bcubed(labels, pred)
@@ -91,7 +91,8 @@ def main() -> int:
         ids = [a for a in articles if a in truth and lo <= truth[a][0] <= hi]
         inside = set(ids)
         rel = [r for r in relations if r.original in inside and r.derived in inside]
-        return (ids, [story_text(articles[a].title, articles[a].text) for a in ids],
+        return (ids, [(story_text(articles[a].title, articles[a].text),
+                       lead_text(articles[a].title, articles[a].text, articles[a].sentences)) for a in ids],
                 [articles[a].published for a in ids], rel, [truth[a][1] for a in ids])
 
     train, test, test36 = split(1, 20), split(21, 45), split(36, 45)

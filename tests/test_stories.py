@@ -415,7 +415,7 @@ def test_story_terms_are_made_at_ingest_and_match_scikit_learn_tfidf(tmp_path: P
     from sklearn.preprocessing import normalize
     from scipy import sparse
 
-    from copydesk.stories.features import proper_names, story_text
+    from copydesk.stories.features import lead_text, proper_names, story_text
     from copydesk.stories.terms import TERMS_VERSION, article_terms, story_terms, terms_matrix
 
     db = tmp_path / "demo.db"
@@ -427,7 +427,15 @@ def test_story_terms_are_made_at_ingest_and_match_scikit_learn_tfidf(tmp_path: P
         texts = [story_text(a.title, a.text) for a in arts]
         ours = terms_matrix([stored[a.id] for a in arts], max_df=0.5)
         kw = dict(sublinear_tf=True, max_df=0.5 if len(texts) >= 20 else 1.0)
-        assert [stored[a.id] for a in arts] == article_terms(arts) == [story_terms(t) for t in texts]
+        leads = [lead_text(a.title, a.text, a.sentences) for a in arts]
+        assert [stored[a.id] for a in arts] == article_terms(arts) == [story_terms(t, x) for t, x in zip(texts, leads)]
+        # with the lead counted twice: the TF-IDF of each text with its lead appended (the same columns)
+        doubled = terms_matrix([stored[a.id] for a in arts], max_df=0.5, lead=True)
+        plus = [f"{t}\n{x}" for t, x in zip(texts, leads)]
+        ref2 = normalize(sparse.hstack([normalize(TfidfVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d_][\w'’-]+\b",
+                                                                  **kw).fit_transform(plus)),
+                                        normalize(TfidfVectorizer(analyzer=proper_names, **kw).fit_transform(plus))]))
+        assert np.abs((doubled @ doubled.T).toarray() - (ref2 @ ref2.T).toarray()).max() < 1e-4
         words = TfidfVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d_][\w'’-]+\b", **kw)
         names = TfidfVectorizer(analyzer=proper_names, **kw)
         ref = normalize(sparse.hstack([normalize(words.fit_transform(texts)), normalize(names.fit_transform(texts))]))

@@ -30,7 +30,8 @@ def build_stories(
     params = settings.stories
     previous = store.story_assignments()
     # links found with other clustering settings are not reused: those runs start afresh
-    key = repr((params.threshold, params.names_weight, params.time_window_days, params.max_df, TIME_FLOOR, TIME_HORIZON))
+    key = repr((params.threshold, params.names_weight, params.time_window_days, params.max_df, TIME_FLOOR, TIME_HORIZON,
+                TERMS_VERSION))
     old_links = store.story_links(key) if previous else []
     clusters, links = cluster_with_links(ids, None, [published[a] for a in ids], relations, params,
                                          previous=previous if old_links else None, links=old_links or None,

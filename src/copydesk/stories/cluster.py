@@ -112,6 +112,7 @@ def cluster_families(
     vectors, days: Sequence[float | None], family: Sequence[int], *, threshold: float, time_window_days: float,
     split_threshold: float = 0.0, neighbourhood: int = 0, new: Sequence[bool] | None = None,
     old_links: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, previous: Sequence[int] | None = None,
+    search=None,
 ) -> Clustering:
     """A cluster label per article (rows of ``vectors``); ``family[i]`` is article i's family index.
 
@@ -121,7 +122,12 @@ def cluster_families(
     connected component without new articles keeps its previous clusters as they were.
 
     ``split_threshold`` and ``neighbourhood`` (both > 0) split each cluster by neighbourhood
-    overlap (module docstring); 0 turns that off."""
+    overlap (module docstring); 0 turns that off.
+
+    ``search``: other rows for the same articles whose strongest terms find the candidate
+    links (``_candidate_links``), which ``vectors`` then score: the plain counts, where
+    ``vectors`` count the lead twice (a lead counted twice fills an article's strongest terms
+    with its own outlet's words, and the links of independent reports were missed)."""
     sparse = require("scipy.sparse", feature="story clustering", extra="stories")
     normalize = require("sklearn.preprocessing", feature="story clustering", extra="stories").normalize
     n = vectors.shape[0]
@@ -132,6 +138,7 @@ def cluster_families(
     n_fam = int(fam.max()) + 1
     member = sparse.csr_matrix((np.ones(n, dtype=np.float32), (fam, np.arange(n))), shape=(n_fam, n))
     nodes = normalize(member @ vectors).tocsr()
+    search_nodes = normalize(member @ search).tocsr() if search is not None else None
     d = np.array([np.nan if x is None else x for x in days], dtype=np.float64)
     node_days = np.full(n_fam, np.nan)
     for i in np.argsort(np.nan_to_num(d, nan=np.inf))[::-1]:  # earliest date of each family wins
@@ -146,7 +153,9 @@ def cluster_families(
     rep = np.full(n_fam, -1, dtype=np.int64)
     rep[fam[::-1]] = np.arange(n)[::-1]
 
-    r, c, w = _candidate_links(nodes, np.flatnonzero(fresh), node_days, threshold, time_window_days)
+    r, c, w = _candidate_links(nodes, np.flatnonzero(fresh), node_days, threshold, time_window_days,
+                               search=search_nodes)
+    del search_nodes
     if incremental and len(old_links[0]):
         orr, occ = fam[old_links[0]], fam[old_links[1]]
         keep = (orr != occ) & ~fresh[orr] & ~fresh[occ]
@@ -194,7 +203,8 @@ def _gram(nodes, idx: np.ndarray) -> np.ndarray:
     return (sub @ sub.T).toarray()
 
 
-def _candidate_links(nodes, rows_of: np.ndarray, node_days: np.ndarray, threshold: float, window: float):
+def _candidate_links(nodes, rows_of: np.ndarray, node_days: np.ndarray, threshold: float, window: float,
+                     search=None):
     """Links (i, j, similarity), i < j, of the nodes ``rows_of`` to every node: candidates from
     each node's strongest terms only (a full product of 100k rows is mostly tiny overlaps and
     does not fit in memory), at most ``NEIGHBOURS`` per node (the most similar on those
@@ -206,9 +216,10 @@ def _candidate_links(nodes, rows_of: np.ndarray, node_days: np.ndarray, threshol
     finds them still does). A node's strongest neighbours are what chain a story together;
     average linkage then sees every pair inside a component exactly. In an incremental run
     only the new nodes' neighbours are searched, so a link that only an old node's list
-    would have held is not found there."""
+    would have held is not found there. ``search``: the rows whose strongest terms are
+    used instead of ``nodes``' (``cluster_families``)."""
     found_i, found_j = [], []
-    top = _top_terms(nodes, TOP_TERMS)
+    top = _top_terms(nodes if search is None else search, TOP_TERMS)
     for block_rows, cols, right in _blocks(top, rows_of, node_days, window):
         block = (top[block_rows] @ right).tocoo()
         i, j, approx = block_rows[block.row], cols[block.col], block.data

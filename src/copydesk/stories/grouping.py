@@ -17,9 +17,9 @@ from ..dates import date_sort_key
 from ..model import Relation, Story, StoryChange, TimelineEntry, TreeEdge
 from ..unionfind import UnionFind
 from .cluster import cluster_families
-from .features import story_text, story_vectors
+from .features import lead_text, story_text
 from .ids import assign_story_ids
-from .terms import terms_matrix
+from .terms import story_terms_many, terms_matrix
 
 
 def _days(published: str | None) -> float | None:
@@ -46,13 +46,18 @@ def families(article_ids: Sequence[str], relations: Sequence[Relation]) -> list[
 def cluster_stories(
     article_ids: Sequence[str], texts: Sequence[str], published: Sequence[str | None],
     relations: Sequence[Relation], params: StoriesSettings, *, previous: Mapping[str, str] | None = None,
-    links: Sequence[tuple[str, str, float]] | None = None,
+    links: Sequence[tuple[str, str, float]] | None = None, leads: Sequence[str] | None = None,
 ) -> list[list[str]]:
     """Article ids grouped by event, each group in the order of ``article_ids``.
 
-    With ``previous`` (article -> story of the last run) and ``links`` (that run's links, from
-    ``last_links``), only the links of new articles are searched and untouched groups stay."""
-    groups, _ = cluster_with_links(article_ids, texts, published, relations, params, previous=previous, links=links)
+    ``texts``: ``story_text`` of each article; ``leads``: its ``lead_text`` (made from the
+    texts when not given). With ``previous`` (article -> story of the last run) and ``links``
+    (that run's links, from ``last_links``), only the links of new articles are searched and
+    untouched groups stay."""
+    texts = list(texts)
+    terms = story_terms_many(texts, list(leads) if leads is not None else [lead_text(None, t) for t in texts])
+    groups, _ = cluster_with_links(article_ids, None, published, relations, params, previous=previous, links=links,
+                                   terms=terms)
     return groups
 
 
@@ -65,10 +70,12 @@ def cluster_with_links(
     articles' stored story terms (``terms.story_terms``), used instead of ``texts`` if given."""
     if not article_ids:
         return [], []
-    if terms is not None:
-        vectors = terms_matrix(terms, names_weight=params.names_weight, max_df=params.max_df)
-    else:
-        vectors = story_vectors(texts or [], names_weight=params.names_weight, max_df=params.max_df)
+    if terms is None:  # (the texts' terms, as the ingest workers make and store them)
+        texts = list(texts or [])
+        terms = story_terms_many(texts, [lead_text(None, t) for t in texts])
+    # similarities count each article's lead twice; which pairs are compared is found on the plain counts
+    vectors = terms_matrix(terms, names_weight=params.names_weight, max_df=params.max_df, lead=True)
+    search = terms_matrix(terms, names_weight=params.names_weight, max_df=params.max_df)
     incremental = {}
     if previous and links is not None:
         index = {a: i for i, a in enumerate(article_ids)}
@@ -82,7 +89,8 @@ def cluster_with_links(
         )
     result = cluster_families(vectors, [_days(p) for p in published], families(article_ids, relations),
                               threshold=params.threshold, time_window_days=params.time_window_days,
-                              split_threshold=params.split_threshold, neighbourhood=params.neighbourhood, **incremental)
+                              split_threshold=params.split_threshold, neighbourhood=params.neighbourhood, search=search,
+                              **incremental)
     groups: dict[int, list[str]] = {}
     for a, label in zip(article_ids, result.labels):
         groups.setdefault(label, []).append(a)

@@ -25,10 +25,10 @@ import xxhash
 from ..errors import require
 from ..fingerprint.hashes import HashSet, token_hashes_of, word_table
 from ..model import Article
-from .features import proper_names, story_text
+from .features import lead_text, proper_names, story_text
 
 #: bump when the tokenisation below changes: stored terms of another version are made again
-TERMS_VERSION = "2"
+TERMS_VERSION = "3"  # 3: each blob followed by its lead's (features.lead_text)
 
 _HEADER = np.dtype("<u4")
 
@@ -87,21 +87,29 @@ def _names_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return hashes[first].astype(np.uint32), np.minimum(counts, 65535).astype(np.uint16), cut
 
 
-def story_terms(text: str) -> bytes:
-    """The stored form of ``text``'s story terms: counts of content words and of names."""
-    return story_terms_many([text])[0]
+def story_terms(text: str, lead: str | None = None) -> bytes:
+    """The stored form of ``text``'s story terms: counts of content words and of names, then
+    those of its ``lead`` (``features.lead_text``) when given."""
+    return story_terms_many([text], None if lead is None else [lead])[0]
 
 
-def story_terms_many(texts: Sequence[str]) -> list[bytes]:
-    """``[story_terms(t) for t in texts]``: the words of all the texts found, hashed and counted
-    together (``fingerprint.hashes.word_table``), and so are their names (``_names_many``)."""
+def story_terms_many(texts: Sequence[str], leads: Sequence[str] | None = None) -> list[bytes]:
+    """``[story_terms(t, l) for t, l in zip(texts, leads)]``: the words of all the texts found,
+    hashed and counted together (``fingerprint.hashes.word_table``), and so are their names
+    (``_names_many``); the leads' the same way, each lead's blob after its text's."""
     hashes, owner, _lengths = word_table(texts)
-    return _blobs(texts, owner, hashes)
+    blobs = _blobs(texts, owner, hashes)
+    if leads is None:
+        return blobs
+    hashes, owner, _lengths = word_table(leads)
+    return [b + lead for b, lead in zip(blobs, _blobs(leads, owner, hashes))]
 
 
 def article_terms(articles: Sequence[Article]) -> list[bytes]:
-    """``story_terms(story_text(a.title, a.text))`` for each article."""
-    return story_terms_many([story_text(a.title, a.text) for a in articles])
+    """``story_terms(story_text(a.title, a.text), lead_text(a.title, a.text, a.sentences))`` for
+    each article."""
+    return story_terms_many([story_text(a.title, a.text) for a in articles],
+                            [lead_text(a.title, a.text, a.sentences) for a in articles])
 
 
 def _blobs(texts: Sequence[str], owner: np.ndarray, hashes: np.ndarray) -> list[bytes]:
@@ -136,15 +144,40 @@ def _stop_hashes() -> HashSet:
     return _STOP_HASHES
 
 
-def _parse(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    nw, nn = np.frombuffer(blob, dtype=_HEADER, count=2)
-    off = 8
+def _parse(blob: bytes, start: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The (word hashes, word counts, name hashes, name counts) of the blob at ``start``."""
+    nw, nn = np.frombuffer(blob, dtype=_HEADER, count=2, offset=start)
+    off = start + 8
     wh = np.frombuffer(blob, dtype=np.uint32, count=nw, offset=off)
     nh = np.frombuffer(blob, dtype=np.uint32, count=nn, offset=off + 4 * nw)
     off += 4 * (nw + nn)
     wc = np.frombuffer(blob, dtype=np.uint16, count=nw, offset=off)
     nc = np.frombuffer(blob, dtype=np.uint16, count=nn, offset=off + 2 * nw)
     return wh, wc, nh, nc
+
+
+def _parse_lead(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The counts of the lead stored after the text's (none when the blob holds only those)."""
+    nw, nn = (int(x) for x in np.frombuffer(blob, dtype=_HEADER, count=2))
+    start = 8 + 6 * (nw + nn)
+    if len(blob) <= start:
+        empty32, empty16 = np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint16)
+        return empty32, empty16, empty32, empty16
+    return _parse(blob, start)
+
+
+def _summed(lengths: np.ndarray, hashes: np.ndarray, counts: np.ndarray, lead_lengths: np.ndarray,
+            lead_hashes: np.ndarray, lead_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each article's terms with its lead's counts added: (lengths, hashes, counts), a term once per article."""
+    n = len(lengths)
+    owner = np.r_[np.repeat(np.arange(n), lengths), np.repeat(np.arange(n), lead_lengths)]
+    term = np.r_[hashes, lead_hashes]
+    count = np.r_[counts.astype(np.int64), lead_counts.astype(np.int64)]
+    order = np.lexsort((term, owner))
+    owner, term, count = owner[order], term[order], count[order]
+    first = np.flatnonzero(np.r_[len(term) > 0, (owner[1:] != owner[:-1]) | (term[1:] != term[:-1])])
+    summed = np.minimum(np.add.reduceat(count, first) if len(first) else count[:0], 65535).astype(np.uint16)
+    return np.bincount(owner[first], minlength=n), term[first], summed
 
 
 def _tfidf(lengths: np.ndarray, hashes: np.ndarray, counts: np.ndarray, max_df: float):
@@ -189,20 +222,27 @@ def _normalise_rows(m) -> None:
     m.data /= np.repeat(norms, sizes[full])
 
 
-def terms_matrix(blobs: Sequence[bytes], *, names_weight: float = 1.0, max_df: float = 0.5):
+def terms_matrix(blobs: Sequence[bytes], *, names_weight: float = 1.0, max_df: float = 0.5, lead: bool = False):
     """One L2-normalised sparse row per article: [content-word TF-IDF | name TF-IDF].
 
     ``max_df``: terms in a larger share of the articles are dropped (only from 20 articles
-    up: in a tiny corpus every word is in half the documents)."""
+    up: in a tiny corpus every word is in half the documents). ``lead``: each article's
+    lead (title and first sentences) counted a second time; the columns are the same
+    either way (a lead's terms are its text's)."""
     sparse = require("scipy.sparse", feature="story clustering", extra="stories")
     n = len(blobs)
     parsed = [_parse(b) for b in blobs]
+    leads = [_parse_lead(b) for b in blobs] if lead else None
     cap = max_df if n >= 20 else 1.0
     halves = []
     for h_at, c_at, weight in ((0, 1, 1.0), (2, 3, names_weight)):
         lengths = np.array([len(p[h_at]) for p in parsed], dtype=np.int64)
         hashes = np.concatenate([p[h_at] for p in parsed]) if n else np.zeros(0, dtype=np.uint32)
         counts = np.concatenate([p[c_at] for p in parsed]) if n else np.zeros(0, dtype=np.uint16)
+        if leads is not None and n:
+            lengths, hashes, counts = _summed(
+                lengths, hashes, counts, np.array([len(p[h_at]) for p in leads], dtype=np.int64),
+                np.concatenate([p[h_at] for p in leads]), np.concatenate([p[c_at] for p in leads]))
         half = _tfidf(lengths, hashes, counts, cap)
         del hashes, counts
         if weight != 1.0:
