@@ -188,6 +188,28 @@ def test_neighbourhood_split_tells_apart_events_of_one_kind_that_share_their_wor
     assert p1 >= p0 + 0.1 and p1 >= 0.85 and r1 >= 0.85, (p0, r0, p1, r1)
 
 
+def test_the_title_and_lead_name_the_event(shared, monkeypatch):
+    """ECB+ topics 21-29 (two events of one kind each): a report names its event in its title and
+    first sentences and brings in what other events share later, so counting the lead twice
+    (``features.LEAD_SENTENCES``) tells the events apart better than the whole text alone."""
+    from copydesk.stories import features
+
+    rows = [json.loads(line) for line in open(shared / "data/ecbplus/ecbplus.jsonl", encoding="utf-8")]
+    rows = [r for r in rows if 21 <= r["topic"] <= 29]
+    truth = {r["id"]: r["subtopic"] for r in rows}
+
+    def scores():
+        texts = [features.story_text(r["title"], r["text"]) for r in rows]
+        p, r, _ = _b3(cluster_stories(list(truth), texts, [r["date"] for r in rows], [], StoriesSettings()), truth)
+        return p, r, 2 * p * r / (p + r)
+
+    with_lead = scores()
+    monkeypatch.setattr(features, "LEAD_SENTENCES", 0)
+    assert features.lead_text("A title", "One. Two.") == ""
+    whole_text = scores()
+    assert with_lead[2] >= whole_text[2] + 0.02 and min(with_lead) >= 0.89, (whole_text, with_lead)
+
+
 @pytest.mark.parametrize("hubs", [False, True])
 def test_neighbourhood_split_keeps_one_large_homogeneous_story_whole(hubs):
     """In one story of 400 articles every article has far more story-mates than neighbours, so
