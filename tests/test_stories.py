@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -19,6 +20,7 @@ from copydesk.store import open_store
 from copydesk.stories import assign_story_ids, cluster_stories
 from copydesk.stories.entities import merge_entities
 from copydesk.stories.facts import quantities
+from copydesk.stories.features import story_text
 from copydesk.config import StoriesSettings
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
@@ -208,6 +210,49 @@ def test_the_title_and_lead_name_the_event(shared, monkeypatch):
     assert features.lead_text("A title", "One. Two.") == ""
     whole_text = scores()
     assert with_lead[2] >= whole_text[2] + 0.02 and min(with_lead) >= 0.89, (whole_text, with_lead)
+
+
+def test_short_reports_join_their_event_by_its_centroid(shared):
+    """ECB+ topics 30-35: a short or one-sided report shares a little with each of its event's reports
+    (their mean similarity is under the threshold, so average linkage leaves it alone) but much with all
+    of them together. Joining such pieces to the story whose centroid is near (``attach_threshold``)
+    raises recall and merges no events."""
+    rows = [json.loads(line) for line in open(shared / "data/ecbplus/ecbplus.jsonl", encoding="utf-8")]
+    rows = [r for r in rows if 30 <= r["topic"] <= 35]
+    truth = {r["id"]: r["subtopic"] for r in rows}
+    texts = [story_text(r["title"], r["text"]) for r in rows]
+
+    def scores(attach: float):
+        params = replace(StoriesSettings(), attach_threshold=attach)
+        p, r, _ = _b3(cluster_stories(list(truth), texts, [r["date"] for r in rows], [], params), truth)
+        return p, r
+
+    (p0, r0), (p1, r1) = scores(0.0), scores(StoriesSettings().attach_threshold)
+    assert r1 >= r0 + 0.04 and p1 >= p0 - 0.005 and p1 >= 0.99, (p0, r0, p1, r1)
+
+
+def test_attach_small_moves_a_lone_node_to_the_one_near_centroid():
+    from copydesk.stories.cluster import attach_small
+
+    def sims(cross_a: float, cross_b: float):
+        m = np.full((9, 9), 0.0)
+        m[:4, :4] = 0.3  # story A: nodes 0-3
+        m[4:8, 4:8] = 0.3  # story B: nodes 4-7
+        m[8, :4] = m[:4, 8] = cross_a  # node 8, alone
+        m[8, 4:8] = m[4:8, 8] = cross_b
+        np.fill_diagonal(m, 1.0)
+        return m
+
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2])
+    # a mean similarity of 0.12 to story A (under a threshold of 0.15), 0.17 to its centroid: it joins A
+    assert attach_small(sims(0.12, 0.02), labels, 0.15).tolist() == [0, 0, 0, 0, 1, 1, 1, 1, 0]
+    # as near to B: no clear winner, it stays alone; too far from both: it stays alone
+    assert attach_small(sims(0.12, 0.11), labels, 0.15).tolist() == labels.tolist()
+    assert attach_small(sims(0.05, 0.0), labels, 0.15).tolist() == labels.tolist()
+    # stories of fewer than four nodes have no centroid to speak of: nothing joins them
+    small = np.array([0, 0, 0, 1, 2, 2, 2, 3, 4])
+    m = sims(0.12, 0.02)
+    assert attach_small(m, small, 0.15).tolist() == small.tolist()
 
 
 @pytest.mark.parametrize("hubs", [False, True])

@@ -42,6 +42,7 @@ class StoriesSettings:
     threshold: float = 0.15
     split_threshold: float = 0.15
     neighbourhood: int = 3
+    attach_threshold: float = 0.15
     names_weight: float = 1.0
     time_window_days: float = 7.0
     max_df: float = 0.5

@@ -58,6 +58,11 @@ NEIGHBOURS = 30
 #: the split level inside a cluster of n nodes is min(split_threshold, SPLIT_SCALE * neighbourhood / n): in a
 #: homogeneous cluster two members share about neighbourhood / n of their neighbours
 SPLIT_SCALE = 0.25
+#: ``attach_small``: pieces of at most ATTACH_SMALL nodes join a cluster of at least ATTACH_LARGE nodes whose
+#: centroid is ATTACH_MARGIN times as similar to theirs as the next such cluster's
+ATTACH_SMALL = 2
+ATTACH_LARGE = 4
+ATTACH_MARGIN = 1.3
 
 
 def _groups(labels: np.ndarray) -> list[np.ndarray]:
@@ -112,7 +117,7 @@ def cluster_families(
     vectors, days: Sequence[float | None], family: Sequence[int], *, threshold: float, time_window_days: float,
     split_threshold: float = 0.0, neighbourhood: int = 0, new: Sequence[bool] | None = None,
     old_links: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, previous: Sequence[int] | None = None,
-    search=None,
+    search=None, attach_threshold: float = 0.0,
 ) -> Clustering:
     """A cluster label per article (rows of ``vectors``); ``family[i]`` is article i's family index.
 
@@ -127,7 +132,10 @@ def cluster_families(
     ``search``: other rows for the same articles whose strongest terms find the candidate
     links (``_candidate_links``), which ``vectors`` then score: the plain counts, where
     ``vectors`` count the lead twice (a lead counted twice fills an article's strongest terms
-    with its own outlet's words, and the links of independent reports were missed)."""
+    with its own outlet's words, and the links of independent reports were missed).
+
+    ``attach_threshold`` (> 0): a piece of one or two nodes left beside a larger cluster of its
+    component joins it when their centroids are that similar (``attach_small``)."""
     sparse = require("scipy.sparse", feature="story clustering", extra="stories")
     normalize = require("sklearn.preprocessing", feature="story clustering", extra="stories").normalize
     n = vectors.shape[0]
@@ -186,6 +194,8 @@ def cluster_families(
                 labels = _average_link(sims, threshold)
                 if split_threshold > 0 and neighbourhood > 0:
                     labels = split_by_neighbourhood(sims, labels, neighbourhood, split_threshold)
+                if attach_threshold > 0:
+                    labels = attach_small(sims, labels, attach_threshold)
             node_label[idx] = labels + next_label
             next_label += int(labels.max()) + 1
     return Clustering(node_label[fam].tolist(), (rep[r], rep[c], w.astype(np.float32)))
@@ -391,6 +401,38 @@ def split_by_neighbourhood(sims: np.ndarray, labels: np.ndarray, k: int, level: 
         out[members] = sub + next_label
         next_label += int(sub.max()) + 1
     return out
+
+
+def attach_small(sims: np.ndarray, labels: np.ndarray, level: float) -> np.ndarray:
+    """``labels`` with each cluster of at most ``ATTACH_SMALL`` nodes moved into the cluster of at
+    least ``ATTACH_LARGE`` nodes whose centroid is most similar to its own, when that cosine is
+    ``level`` or more and ``ATTACH_MARGIN`` times the next large cluster's.
+
+    Average linkage weighs a piece against a cluster by the mean of their pairwise
+    similarities. A short report (a few sentences) or one that tells the event from one side
+    shares a little with each of the event's reports, so that mean stays under the threshold,
+    yet it shares much with the event's reports taken together, which is what their centroid
+    holds (the nearest-centroid step of k-means). Only small pieces move, and only to large
+    clusters, which have a centroid to speak of; each is measured against the clusters as
+    average linkage left them, so the result does not depend on order. The cosines come from
+    ``sims`` (the time-damped similarities): the centroid of a set S has the squared norm
+    ``sims[S, S].sum()`` and its product with another set's is ``sims[S, T].sum()``."""
+    groups = _groups(labels)
+    large = [g for g in groups if len(g) >= ATTACH_LARGE]
+    if not large:
+        return labels
+    norms = np.sqrt(np.array([sims[np.ix_(g, g)].sum() for g in large]))
+    out = labels.copy()
+    for g in groups:
+        if len(g) > ATTACH_SMALL:
+            continue
+        own = np.sqrt(max(float(sims[np.ix_(g, g)].sum()), 1e-12))
+        cos = np.array([sims[np.ix_(g, t)].sum() for t in large]) / (own * norms)
+        order = np.argsort(-cos, kind="stable")
+        best = cos[order[0]]
+        if best >= level and (len(large) == 1 or best >= ATTACH_MARGIN * cos[order[1]]):
+            out[g] = labels[large[order[0]][0]]
+    return np.unique(out, return_inverse=True)[1].reshape(labels.shape)
 
 
 def _average_link(sims: np.ndarray, threshold: float) -> np.ndarray:

@@ -90,6 +90,7 @@ def cluster_with_links(
     result = cluster_families(vectors, [_days(p) for p in published], families(article_ids, relations),
                               threshold=params.threshold, time_window_days=params.time_window_days,
                               split_threshold=params.split_threshold, neighbourhood=params.neighbourhood, search=search,
+                              attach_threshold=params.attach_threshold,
                               **incremental)
     groups: dict[int, list[str]] = {}
     for a, label in zip(article_ids, result.labels):
