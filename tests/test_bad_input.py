@@ -268,6 +268,16 @@ def test_json_record_with_no_text(tmp_path: Path):
     assert_one_error(o, input=src, kind="empty", record="line 3", words=["headline-only", "no article text"])
 
 
+def test_json_record_whose_text_is_not_text(tmp_path: Path):
+    src = tmp_path / "feed.jsonl"
+    src.write_text(
+        json.dumps({"id": "good-1", "text": body("Lisbon")}) + "\n"
+        + json.dumps({"id": "good-2", "text": body("Oslo")}) + "\n"
+        + json.dumps({"id": "numeric", "title": "A number for a body", "Text": 5}) + "\n", encoding="utf-8")
+    o = run_both(tmp_path, [src])
+    assert_one_error(o, input=src, kind="format", record="line 3", words=["numeric", "'Text'", "must be text", "int"])
+
+
 def test_duplicate_id_within_one_run(tmp_path: Path):
     write_good(tmp_path)
     first = tmp_path / "a.json"
