@@ -417,21 +417,42 @@ def attach_small(sims: np.ndarray, labels: np.ndarray, level: float) -> np.ndarr
     average linkage left them, so the result does not depend on order. The cosines come from
     ``sims`` (the time-damped similarities): the centroid of a set S has the squared norm
     ``sims[S, S].sum()`` and its product with another set's is ``sims[S, T].sum()``."""
-    groups = _groups(labels)
-    large = [g for g in groups if len(g) >= ATTACH_LARGE]
-    if not large:
+    sizes = np.bincount(labels)
+    large = np.flatnonzero(sizes >= ATTACH_LARGE)
+    if not len(large) or not (sizes <= ATTACH_SMALL).any():
         return labels
-    norms = np.sqrt(np.array([sims[np.ix_(g, g)].sum() for g in large]))
-    out = labels.copy()
-    for g in groups:
-        if len(g) > ATTACH_SMALL:
-            continue
-        own = np.sqrt(max(float(sims[np.ix_(g, g)].sum()), 1e-12))
-        cos = np.array([sims[np.ix_(g, t)].sum() for t in large]) / (own * norms)
-        order = np.argsort(-cos, kind="stable")
-        best = cos[order[0]]
-        if best >= level and (len(large) == 1 or best >= ATTACH_MARGIN * cos[order[1]]):
-            out[g] = labels[large[order[0]][0]]
+    # (in matrix form: a component holds up to MAX_DENSE nodes, and a loop over its small pieces
+    # times its large clusters grew with the product of the two)
+    column = np.full(len(sizes), -1, dtype=np.int64)
+    column[large] = np.arange(len(large))
+    in_large = np.flatnonzero(column[labels] >= 0)
+    small = np.flatnonzero(sizes[labels] <= ATTACH_SMALL)
+    onehot = np.zeros((len(labels), len(large)))
+    onehot[in_large, column[labels[in_large]]] = 1.0
+    # each large cluster's squared centroid norm: the sum of its block of sims
+    inner = sims[in_large] @ onehot
+    norms = np.sqrt(np.bincount(column[labels[in_large]], weights=inner[np.arange(len(in_large)),
+                                                                         column[labels[in_large]]],
+                                minlength=len(large)))
+    # each small piece's products with the large clusters, and its own squared norm
+    pieces, piece_of = np.unique(labels[small], return_inverse=True)
+    piece_of = piece_of.ravel()
+    cross = np.zeros((len(pieces), len(large)))
+    np.add.at(cross, piece_of, sims[small] @ onehot)
+    own = np.bincount(piece_of, weights=sims[small, small], minlength=len(pieces))
+    by_piece = np.argsort(piece_of, kind="stable")
+    starts = np.r_[0, np.cumsum(np.bincount(piece_of, minlength=len(pieces)))[:-1]]
+    two = np.flatnonzero(np.bincount(piece_of, minlength=len(pieces)) == 2)  # (pieces hold one or two nodes)
+    own[two] += 2 * sims[small[by_piece[starts[two]]], small[by_piece[starts[two] + 1]]]
+    own = np.sqrt(np.maximum(own, 1e-12))
+    cos = cross / (own[:, None] * norms[None, :])
+    order = np.argsort(-cos, axis=1, kind="stable")
+    rows = np.arange(len(pieces))
+    best = cos[rows, order[:, 0]]
+    second = cos[rows, order[:, 1]] if len(large) > 1 else np.zeros(len(pieces))
+    moves = (best >= level) & ((len(large) == 1) | (best >= ATTACH_MARGIN * second))
+    target = dict(zip(pieces[moves].tolist(), large[order[moves, 0]].tolist()))
+    out = np.array([target.get(x, x) for x in labels.tolist()], dtype=labels.dtype)
     return np.unique(out, return_inverse=True)[1].reshape(labels.shape)
 
 
