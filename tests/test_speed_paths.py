@@ -535,3 +535,39 @@ def test_story_candidate_links_in_date_blocks_equal_one_product(monkeypatch):
         assert len(whole[0]) > 100
         key = lambda links: sorted(zip(links[0].tolist(), links[1].tolist(), links[2].tolist()))  # noqa: E731
         assert key(blocked) == key(whole)
+
+
+def reference_attach_small(sims: np.ndarray, labels: np.ndarray, level: float) -> np.ndarray:
+    """``stories.cluster.attach_small`` as its docstring says it, one piece at a time."""
+    from copydesk.stories import cluster
+
+    groups = [np.flatnonzero(labels == k) for k in range(labels.max() + 1)]
+    large = [g for g in groups if len(g) >= cluster.ATTACH_LARGE]
+    if not large:
+        return labels
+    norms = np.sqrt(np.array([sims[np.ix_(g, g)].sum() for g in large]))
+    out = labels.copy()
+    for g in groups:
+        if len(g) > cluster.ATTACH_SMALL:
+            continue
+        own = np.sqrt(max(float(sims[np.ix_(g, g)].sum()), 1e-12))
+        cos = np.array([sims[np.ix_(g, t)].sum() for t in large]) / (own * norms)
+        order = np.argsort(-cos, kind="stable")
+        if cos[order[0]] >= level and (len(large) == 1 or cos[order[0]] >= cluster.ATTACH_MARGIN * cos[order[1]]):
+            out[g] = labels[large[order[0]][0]]
+    return np.unique(out, return_inverse=True)[1].reshape(labels.shape)
+
+
+def test_attach_small_equals_reference():
+    from copydesk.stories.cluster import attach_small
+
+    rng = np.random.default_rng(7)
+    for _ in range(400):
+        n = int(rng.integers(1, 40))
+        labels = np.unique(rng.integers(0, int(rng.integers(1, n + 1)), n), return_inverse=True)[1].ravel()
+        x = rng.random((n, 5)) ** 3
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        sims = x @ x.T * rng.uniform(0.5, 1.0)
+        np.fill_diagonal(sims, 1.0)
+        level = float(rng.uniform(0.1, 0.6))
+        assert attach_small(sims, labels, level).tolist() == reference_attach_small(sims, labels, level).tolist()
