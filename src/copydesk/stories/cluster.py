@@ -146,7 +146,9 @@ def cluster_families(
     n_fam = int(fam.max()) + 1
     member = sparse.csr_matrix((np.ones(n, dtype=np.float32), (fam, np.arange(n))), shape=(n_fam, n))
     nodes = normalize(member @ vectors).tocsr()
+    del vectors
     search_nodes = normalize(member @ search).tocsr() if search is not None else None
+    del search
     d = np.array([np.nan if x is None else x for x in days], dtype=np.float64)
     node_days = np.full(n_fam, np.nan)
     for i in np.argsort(np.nan_to_num(d, nan=np.inf))[::-1]:  # earliest date of each family wins

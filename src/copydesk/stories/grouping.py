@@ -73,9 +73,6 @@ def cluster_with_links(
     if terms is None:  # (the texts' terms, as the ingest workers make and store them)
         texts = list(texts or [])
         terms = story_terms_many(texts, [lead_text(None, t) for t in texts])
-    # similarities count each article's lead twice; which pairs are compared is found on the plain counts
-    vectors = terms_matrix(terms, names_weight=params.names_weight, max_df=params.max_df, lead=True)
-    search = terms_matrix(terms, names_weight=params.names_weight, max_df=params.max_df)
     incremental = {}
     if previous and links is not None:
         index = {a: i for i, a in enumerate(article_ids)}
@@ -87,9 +84,14 @@ def cluster_with_links(
             old_links=(np.array([k[0] for k in kept], dtype=np.int64), np.array([k[1] for k in kept], dtype=np.int64),
                        np.array([k[2] for k in kept], dtype=np.float32)),
         )
-    result = cluster_families(vectors, [_days(p) for p in published], families(article_ids, relations),
+    # similarities count each article's lead twice; which pairs are compared is found on the plain counts.
+    # (Both matrices are made in the call, so that cluster_families holds the only reference and frees each
+    # once it is summed into family nodes.)
+    result = cluster_families(terms_matrix(terms, names_weight=params.names_weight, max_df=params.max_df, lead=True),
+                              [_days(p) for p in published], families(article_ids, relations),
                               threshold=params.threshold, time_window_days=params.time_window_days,
-                              split_threshold=params.split_threshold, neighbourhood=params.neighbourhood, search=search,
+                              split_threshold=params.split_threshold, neighbourhood=params.neighbourhood,
+                              search=terms_matrix(terms, names_weight=params.names_weight, max_df=params.max_df),
                               attach_threshold=params.attach_threshold,
                               **incremental)
     groups: dict[int, list[str]] = {}
