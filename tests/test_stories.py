@@ -231,6 +231,28 @@ def test_short_reports_join_their_event_by_its_centroid(shared):
     assert r1 >= r0 + 0.04 and p1 >= p0 - 0.005 and p1 >= 0.99, (p0, r0, p1, r1)
 
 
+def test_new_clustering_settings_remake_every_story(shared, tmp_path):
+    """A database clustered under other settings (here: before the attach step) is clustered again as a
+    whole under new ones, not only where new articles land: the stories equal a run from scratch."""
+    from copydesk.config import load_settings
+
+    src = tmp_path / "ecb.jsonl"
+    with open(shared / "data/ecbplus/ecbplus.jsonl", encoding="utf-8") as f:
+        src.write_text("".join(line for line in f if 30 <= json.loads(line)["topic"] <= 35), encoding="utf-8")
+    off = load_settings().with_overrides({"stories": {"attach_threshold": 0.0, "enrich_min_articles": 10**9}})
+    on = load_settings().with_overrides({"stories": {"enrich_min_articles": 10**9}})
+
+    def stories(db):
+        with open_store(db) as store:
+            return sorted(sorted(s.articles) for s in store.stories())
+
+    api.analyze([src], db=tmp_path / "a.db", settings=off)
+    before = stories(tmp_path / "a.db")
+    api.analyze([src], db=tmp_path / "a.db", settings=on)
+    api.analyze([src], db=tmp_path / "b.db", settings=on)
+    assert stories(tmp_path / "a.db") == stories(tmp_path / "b.db") != before
+
+
 def test_attach_small_moves_a_lone_node_to_the_one_near_centroid():
     from copydesk.stories.cluster import attach_small
 

@@ -29,9 +29,10 @@ def build_stories(
     terms = _story_terms(store, ids)
     params = settings.stories
     previous = store.story_assignments()
-    # links found with other clustering settings are not reused: those runs start afresh
+    # links found with other clustering settings are not reused: those runs start afresh (the split and attach
+    # settings change no link, but under new ones every story is made again, not only those new articles touch)
     key = repr((params.threshold, params.names_weight, params.time_window_days, params.max_df, TIME_FLOOR, TIME_HORIZON,
-                TERMS_VERSION))
+                TERMS_VERSION, params.split_threshold, params.neighbourhood, params.attach_threshold))
     old_links = store.story_links(key) if previous else []
     clusters, links = cluster_with_links(ids, None, [published[a] for a in ids], relations, params,
                                          previous=previous if old_links else None, links=old_links or None,
