@@ -442,20 +442,21 @@ def attach_small(sims: np.ndarray, labels: np.ndarray, level: float) -> np.ndarr
     cross = np.zeros((len(pieces), len(large)))
     np.add.at(cross, piece_of, sims[small] @ onehot)
     own = np.bincount(piece_of, weights=sims[small, small], minlength=len(pieces))
-    by_piece = np.argsort(piece_of, kind="stable")
-    starts = np.r_[0, np.cumsum(np.bincount(piece_of, minlength=len(pieces)))[:-1]]
-    two = np.flatnonzero(np.bincount(piece_of, minlength=len(pieces)) == 2)  # (pieces hold one or two nodes)
-    own[two] += 2 * sims[small[by_piece[starts[two]]], small[by_piece[starts[two] + 1]]]
-    own = np.sqrt(np.maximum(own, 1e-12))
-    cos = cross / (own[:, None] * norms[None, :])
+    # (a piece holds one or two nodes: a pair adds twice its one similarity)
+    first = np.full(len(pieces), len(labels), dtype=np.int64)
+    np.minimum.at(first, piece_of, small)
+    other = small != first[piece_of]  # the second node of a pair
+    own[piece_of[other]] += 2 * sims[first[piece_of[other]], small[other]]
+    cos = cross / (np.sqrt(np.maximum(own, 1e-12))[:, None] * norms[None, :])
     order = np.argsort(-cos, axis=1, kind="stable")
     rows = np.arange(len(pieces))
     best = cos[rows, order[:, 0]]
-    second = cos[rows, order[:, 1]] if len(large) > 1 else np.zeros(len(pieces))
-    moves = (best >= level) & ((len(large) == 1) | (best >= ATTACH_MARGIN * second))
-    target = dict(zip(pieces[moves].tolist(), large[order[moves, 0]].tolist()))
-    out = np.array([target.get(x, x) for x in labels.tolist()], dtype=labels.dtype)
-    return np.unique(out, return_inverse=True)[1].reshape(labels.shape)
+    # (similarities are not negative, so with one large cluster the margin always holds)
+    runner_up = cos[rows, order[:, 1]] if len(large) > 1 else np.zeros(len(pieces))
+    moves = (best >= level) & (best >= ATTACH_MARGIN * runner_up)
+    target = np.arange(len(sizes))
+    target[pieces[moves]] = large[order[moves, 0]]
+    return np.unique(target[labels], return_inverse=True)[1].reshape(labels.shape)
 
 
 def _average_link(sims: np.ndarray, threshold: float) -> np.ndarray:
