@@ -98,10 +98,8 @@ def from_mapping(obj: Any, *, default_id: str, input: str, record: str | None) -
     if not isinstance(obj, dict):
         raise FormatError(f"expected a JSON object, got {type(obj).__name__}", input=input, record=record)
     keys: dict[str, Any] = {}
-    names: dict[str, str] = {}  # (each normalised key's name as the record spells it, for errors)
     for key, value in obj.items():
         keys.setdefault(_key(str(key)), value)
-        names.setdefault(_key(str(key)), str(key))
     rid = next((keys[k] for k in _FIELD_KEYS["id"] if k in keys and keys[k] is not None), None)
     if rid is None or (isinstance(rid, str) and not rid.strip()):
         rid = default_id
@@ -125,14 +123,15 @@ def from_mapping(obj: Any, *, default_id: str, input: str, record: str | None) -
             return make_record(rid, input=input, record=record, fmt="text", content=value, meta=meta)
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             return make_record(rid, input=input, record=record, fmt="text", content="\n\n".join(value), meta=meta)
+    # (only here, on the way to an error: the field as the record spells it)
     for key in _HTML_KEYS + _TEXT_KEYS:
         value = keys.get(key)
-        if value is not None and not isinstance(value, (str, list)):
-            raise FormatError(f"record '{rid}': field '{names[key]}' must be text, got {type(value).__name__}",
-                              input=input, record=record)
-        if isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
-            raise FormatError(f"record '{rid}': field '{names[key]}' must be text or a list of paragraphs (strings)",
-                              input=input, record=record)
+        if value is None or isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            continue
+        name = next(str(k) for k in obj if _key(str(k)) == key)
+        wanted = "text" if not isinstance(value, list) else "text or a list of paragraphs (strings)"
+        raise FormatError(f"record '{rid}': field '{name}' must be {wanted}, got {type(value).__name__}",
+                          input=input, record=record)
     raise EmptyInputError(
         f"record '{rid}' has no article text (no non-empty field text, body, content, maintext, html "
         f"or another of their usual names)",
