@@ -309,12 +309,18 @@ def _similar_content(store, ids: list[str], bodies: dict[str, list[int]], is_new
     row standing for them, and a pair found for it holds each of its first
     ``CONTENT_COPIES`` copies: otherwise an original with two reprints fills a rewrite's
     nearest with itself, and a rewrite meets only the copy nearest by its title. None in a
-    copies-only run (no story terms) or where ``content_neighbours`` is 0."""
+    copies-only run (no story terms) or where ``content_neighbours`` is 0.
+
+    In a corpus of fewer than ``SMALL_CORPUS`` articles the cosine bar is halved: its IDF,
+    made from a handful of texts, weighs the words two texts share little against those
+    only one has, so a rewrite scores lower against its original than it would in a
+    larger corpus (0.23 alone with it, 0.34 among 200 other articles), and aligning a few
+    more pairs costs nothing there."""
     k, level = settings.content_neighbours, settings.content_similarity
     if k <= 0 or not ids or not is_new.any():
         return []
     from ..stories.cluster import nearest_pairs
-    from ..stories.terms import TERMS_VERSION, terms_matrix
+    from ..stories.terms import SMALL_CORPUS, TERMS_VERSION, terms_matrix
 
     stored = store.story_terms(TERMS_VERSION)
     rep = np.arange(len(ids))
@@ -325,6 +331,8 @@ def _similar_content(store, ids: list[str], bodies: dict[str, list[int]], is_new
         return []
     vectors = terms_matrix([stored[ids[i]] for i in heads])
     del stored
+    if len(heads) < SMALL_CORPUS:
+        level /= 2
     at = np.array(heads, dtype=np.int64)
     touched = np.zeros(len(ids), dtype=bool)
     touched[rep[is_new]] = True  # a new copy of a stored article reaches its head

@@ -249,18 +249,24 @@ def _normalise_rows(m) -> None:
     m.data /= np.repeat(norms, sizes[full])
 
 
+#: a corpus of fewer articles than this has no document frequencies to speak of: ``max_df`` is not
+#: applied (every word is in half the documents), and its IDF compresses cosines (a hand-written
+#: restructured rewrite scores 0.34 against its original among 200 ECB+ articles, 0.23 alone with it)
+SMALL_CORPUS = 20
+
+
 def terms_matrix(blobs: Sequence[bytes], *, names_weight: float = 1.0, max_df: float = 0.5, lead: bool = False):
     """One L2-normalised sparse row per article: [content-word TF-IDF | name TF-IDF].
 
-    ``max_df``: terms in a larger share of the articles are dropped (only from 20 articles
-    up: in a tiny corpus every word is in half the documents). ``lead``: each article's
+    ``max_df``: terms in a larger share of the articles are dropped (only from
+    ``SMALL_CORPUS`` articles up: in a tiny corpus every word is in half the documents). ``lead``: each article's
     lead (title and first sentences) counted a second time; the columns are the same
     either way (a lead's terms are its text's)."""
     sparse = require("scipy.sparse", feature="story clustering", extra="stories")
     n = len(blobs)
     parsed = [_parse(b) for b in blobs]
     leads = [_parse_lead(b) for b in blobs] if lead else None
-    cap = max_df if n >= 20 else 1.0
+    cap = max_df if n >= SMALL_CORPUS else 1.0
     halves = []
     for h_at, c_at, weight in ((0, 1, 1.0), (2, 3, names_weight)):
         lengths, hashes, counts = _gathered(parsed, leads, h_at, c_at)
@@ -276,4 +282,4 @@ def terms_matrix(blobs: Sequence[bytes], *, names_weight: float = 1.0, max_df: f
     return both
 
 
-__all__ = ["TERMS_VERSION", "article_terms", "story_terms", "story_terms_many", "terms_matrix"]
+__all__ = ["SMALL_CORPUS", "TERMS_VERSION", "article_terms", "story_terms", "story_terms_many", "terms_matrix"]
