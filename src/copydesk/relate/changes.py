@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..align.sentences import SentenceMatch
 from ..fingerprint import SentenceProfile
 from ..model import Article, Change
-from .lexicon import APPROXIMATOR_PHRASES, APPROXIMATORS, HEDGES, NEGATIONS, NEUTRAL_SPEECH, SPEECH_VERBS, is_number, spelling_variants
+from .lexicon import APPROXIMATOR_PHRASES, APPROXIMATORS, HEDGES, NEGATIONS, NEUTRAL_SPEECH, SPEECH_VERBS, is_number, number_value, spelling_variants
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
@@ -112,10 +112,12 @@ def classify_chunk(old: list[str], new: list[str], *, old_caps: bool, new_caps: 
     neg_n = sum(w in NEGATIONS or w.endswith("n't") for w in ln)
     if neg_o != neg_n:
         return "negation"
-    nums_o = [w for w in lo if is_number(w)]
-    nums_n = [w for w in ln if is_number(w)]
+    nums_o = [number_value(w) for w in lo if is_number(w)]
+    nums_n = [number_value(w) for w in ln if is_number(w)]
     if nums_o != nums_n and (nums_o or nums_n):
         return "number"
+    if nums_o and [w for w in lo if not is_number(w)] == [w for w in ln if not is_number(w)]:
+        return "spelling"  # one number written two ways: "three" / "3"
     small = len(lo) <= 3 and len(ln) <= 3
     hedge_o = _hedges(lo, old_after.lower() if old_after else None)
     hedge_n = _hedges(ln, new_after.lower() if new_after else None)
@@ -219,32 +221,81 @@ def _units(matches: list[SentenceMatch], o_is_a: bool) -> list[tuple[list[int], 
     return [(sorted(o), sorted(d), min(kinds, key=lambda k: rank[k])) for o, d, kinds in groups]
 
 
+#: words between a negation and what it negates ("did not yet confirm", "is not being treated")
+_NOT_NEGATED = frozenset("""be is are was were been being am have has had do does did will would shall should can
+could may might must yet so very really even ever a an the to it that this any by at in of""".split())
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def _negated(words: list[str]) -> set[str]:
+    """Stems of the words a negation in ``words`` bears on: the first three after each negating
+    word that are not auxiliaries or articles ("have not confirmed" -> "confirmed", "denied any
+    involvement" -> "involvement")."""
+    out = set()
+    for i, w in enumerate(words):
+        if w in NEGATIONS or w.endswith("n't"):
+            following = [x for x in words[i + 1:i + 6] if x not in _NOT_NEGATED and x not in NEGATIONS]
+            out.update(_stem(x) for x in following[:3])
+    return out
+
+
+def _lowered(text: str) -> list[str]:
+    """The words of ``text`` lower-cased, the month "May" inside a sentence kept apart from the hedge."""
+    out = []
+    for m in _WORD.finditer(text):
+        w = m.group()
+        if w == "May" and text[:m.start()].rstrip(" “\"‘'(")[-1:] not in ("", ".", "!", "?", ":"):
+            out.append("may(month)")
+            continue
+        out.append(w.lower().replace("’", "'"))
+    return out
+
+
 def meaning_changes(o_text: str, d_text: str, d_span: tuple[int, int]) -> list[Change]:
-    """For reworded sentences: what the two state differently (numbers, negation, hedges)."""
-    lo = [w.lower().replace("’", "'") for w in _WORD.findall(o_text)]
-    ld = [w.lower().replace("’", "'") for w in _WORD.findall(d_text)]
+    """For reworded sentences: what the two state differently (numbers, negation, hedges).
+
+    Numbers are compared by value ("three" and "3" are one number). A negation that one side has
+    and the other lacks is a change only where the other side still states what was negated
+    ("police have not confirmed" / "police confirmed"): a paraphrase often carries its sense in
+    other words ("we are not finished yet" / "their work was far from over"), and on MRPC's
+    paraphrase pairs, which mean the same by their labels, the plain rule flagged 2.8% of them."""
+    lo = _lowered(o_text)
+    ld = _lowered(d_text)
     out = []
     nums_o = [w for w in lo if is_number(w)]
     nums_d = [w for w in ld if is_number(w)]
-    if set(nums_o) != set(nums_d):
-        gone = [w for w in nums_o if w not in nums_d]
-        new = [w for w in nums_d if w not in nums_o]
+    values_o = {number_value(w) for w in nums_o}
+    values_d = {number_value(w) for w in nums_d}
+    if values_o != values_d:
+        gone = [w for w in nums_o if number_value(w) not in values_d]
+        new = [w for w in nums_d if number_value(w) not in values_o]
         if gone or new:
             out.append(Change("number", " ".join(gone), " ".join(new), d_span))
     neg_o = sum(w in NEGATIONS or w.endswith("n't") for w in lo)
     neg_d = sum(w in NEGATIONS or w.endswith("n't") for w in ld)
     if (neg_o == 0) != (neg_d == 0):
-        out.append(Change("negation", o_text if neg_o else "", d_text if neg_d else "", d_span))
+        negated, other = (_negated(lo), ld) if neg_o else (_negated(ld), lo)
+        if negated & {_stem(w) for w in other}:
+            out.append(Change("negation", o_text if neg_o else "", d_text if neg_d else "", d_span))
     hedges_o, hedges_d = _hedges(lo), _hedges(ld)
     dropped = [w for w in dict.fromkeys(hedges_o) if w not in hedges_d]
     added = [w for w in dict.fromkeys(hedges_d) if w not in hedges_o]
-    # one approximator swapped for another ("about" -> "around") is rewording, not a hedge change
-    while any(map(_approximates, dropped)) and any(map(_approximates, added)):
-        dropped.remove(next(w for w in dropped if _approximates(w)))
-        added.remove(next(w for w in added if _approximates(w)))
+    # one approximator swapped for another ("about" -> "around"), or one modal for another ("may" ->
+    # "might"), is rewording, not a hedge change
+    for alike in (_approximates, _MODALS.__contains__):
+        while any(map(alike, dropped)) and any(map(alike, added)):
+            dropped.remove(next(w for w in dropped if alike(w)))
+            added.remove(next(w for w in added if alike(w)))
     out.extend(Change("hedge", w, "", d_span) for w in dropped)
     out.extend(Change("hedge", "", w, d_span) for w in added)
     return out
+
+
+#: modal hedges that say the same ("the ministry may issue a statement" / "it might issue one")
+_MODALS = frozenset(("may", "might", "could"))
 
 
 def changes_both(a: Article, b: Article, matches: list[SentenceMatch], sa: list[SentenceProfile],

@@ -14,8 +14,10 @@ APPROXIMATORS = frozenset("about around approximately nearly almost roughly leas
 #: approximators of several words, each hedging the number after it ("as many as 20,000", "up to 768")
 APPROXIMATOR_PHRASES = (("as", "many", "as"), ("as", "much", "as"), ("as", "few", "as"), ("up", "to"))
 NEGATIONS = frozenset(
-    "not no never n't nor none nobody nothing neither without deny denies denied denying refused refuses reject "
-    "rejects rejected cannot".split()
+    "not no never n't nor none nobody nothing neither without deny denies denied denying denial refused refuses "
+    "refusal reject rejects rejected cannot "
+    # contractions as scrapes and tokenisers leave them, without their apostrophe
+    "dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt cant couldnt wouldnt shouldnt".split()
 )
 NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
@@ -77,3 +79,27 @@ def spelling_variants(a: str, b: str) -> bool:
 
 def is_number(tok: str) -> bool:
     return any(c.isdigit() for c in tok) or tok.lower() in NUMBER_WORDS
+
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_WORD_VALUES = dict(zip(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty""".split(), range(1, 21)))
+_WORD_VALUES.update({w: 10 * k for k, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)})
+_WORD_VALUES["dozen"] = 12
+
+
+def number_value(tok: str) -> str:
+    """What a number token of ``is_number`` stands for, so that two ways of writing one number
+    compare equal: "three" and "3", "20,000" and "20000", "4.50" and "4.5"; any other token
+    (scale words such as "million", ordinals) as it is, lower-cased."""
+    low = tok.lower()
+    if low in _WORD_VALUES:
+        return str(_WORD_VALUES[low])
+    digits = _THOUSANDS.sub("", low.rstrip("%"))
+    try:
+        value = float(digits)
+    except ValueError:
+        return low
+    text = str(int(value)) if value.is_integer() else repr(value)
+    return text + "%" if low.endswith("%") else text
