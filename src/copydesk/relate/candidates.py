@@ -315,7 +315,8 @@ def _similar_content(store, ids: list[str], bodies: dict[str, list[int]], is_new
     made from a handful of texts, weighs the words two texts share little against those
     only one has, so a rewrite scores lower against its original than it would in a
     larger corpus (0.23 alone with it, 0.34 among 200 other articles), and aligning a few
-    more pairs costs nothing there."""
+    more pairs costs nothing there. (A pair aligned while a growing corpus was small stays
+    decided; a run from scratch on the grown corpus aligns it only if it reaches the full bar.)"""
     k, level = settings.content_neighbours, settings.content_similarity
     if k <= 0 or not ids or not is_new.any():
         return []
