@@ -317,14 +317,19 @@ def test_a_condensed_restructured_rewrite_is_found_by_the_candidate_stage(tmp_pa
     shares no sentence and no 5-gram with the original, and 52% of its content words (under the 0.55
     a rewrite's vocabulary usually keeps): it keeps 79% of its own vocabulary from the original, which
     is what brings it to alignment."""
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    shutil.copy(DEMO / "riverside-gazette-original.txt", corpus)
-    shutil.copy(Path(__file__).parent / "data" / "condensed-rewrite.txt", corpus)
-    report = copydesk.analyze([corpus], db=tmp_path / "r.db")
+    report = _with_the_original(tmp_path, "condensed-rewrite.txt")
     assert [(r.original, r.derived, r.type) for r in report.relations] == [
         ("riverside-gazette-original", "condensed-rewrite", "rewrite")]
     assert report.relations[0].share >= 0.8
+
+
+def _with_the_original(tmp_path: Path, rewrite: str) -> copydesk.Report:
+    """``copydesk.analyze`` of the demo's Riverside Gazette story and ``tests/data/<rewrite>``, alone."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(DEMO / "riverside-gazette-original.txt", corpus)
+    shutil.copy(Path(__file__).parent / "data" / rewrite, corpus)
+    return copydesk.analyze([corpus], db=tmp_path / "r.db")
 
 
 def test_a_content_farm_rewrite_is_found_by_its_nearest_content(tmp_path: Path):
@@ -749,11 +754,7 @@ def test_a_rewrite_alone_with_its_original_is_found(tmp_path: Path):
     TF-IDF cosine is 0.23 here, where the corpus's IDF comes from two texts (0.34 among 200 ECB+ articles):
     under the nearest-by-content bar of 0.3, which a corpus under 20 articles halves. Before, this pair was
     found in a larger corpus and not alone."""
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    shutil.copy(DEMO / "riverside-gazette-original.txt", corpus)
-    shutil.copy(Path(__file__).parent / "data" / "cut-restructured-rewrite.txt", corpus)
-    report = copydesk.analyze([corpus], db=tmp_path / "r.db")
+    report = _with_the_original(tmp_path, "cut-restructured-rewrite.txt")
     assert [(r.original, r.derived, r.type) for r in report.relations] == [
         ("riverside-gazette-original", "cut-restructured-rewrite", "rewrite")]
     assert report.relations[0].share >= 0.7
