@@ -132,6 +132,38 @@ def test_empty_file(tmp_path: Path):
     assert_one_error(o, input=bad, kind="empty", words=["empty file"])
 
 
+def _csv(rows: list[list[str]]) -> str:
+    import csv
+
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    return buf.getvalue()
+
+
+def test_truncated_gzip_csv_keeps_the_rows_before_the_cut(tmp_path: Path):
+    """A dataset dump cut off in transfer: the rows that arrived are articles, the cut is one error."""
+    bad = tmp_path / "dump.csv.gz"
+    rows = [["id", "title", "content"]] + [[f"r{i}", f"Story {i}", body(f"Town {i}")] for i in range(400)]
+    whole = gzip.compress(_csv(rows).encode("utf-8"))
+    bad.write_bytes(whole[: len(whole) // 2])
+    o = run_both(tmp_path, [bad])
+    assert len(o.stored) == 1 and o.stored[0].input == str(bad) and "truncated" in o.stored[0].reason
+    assert 100 < len(o.ids) < 400 and o.ids == o.cli_ids
+    assert all(i.startswith("r") for i in o.ids)
+
+
+def test_csv_in_a_western_encoding_and_csv_with_only_a_header(tmp_path: Path):
+    write_good(tmp_path)
+    western = tmp_path / "export.csv"
+    western.write_bytes(_csv([["title", "content"], ["Café owners", body("Besançon")]]).encode("cp1252"))
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("title,content\n", encoding="utf-8")
+    o = run_both(tmp_path, [tmp_path / "good.jsonl", western, header_only])
+    assert_one_error(o, input=header_only, kind="empty", words=["no rows after the header"],
+                     good=GOOD_IDS | {"export-1"})
+    assert "Besançon" in next(a for a in o.api.articles if a.id == "export-1").text
+
+
 def test_malformed_json_line_names_the_line(tmp_path: Path):
     src = tmp_path / "feed.jsonl"
     src.write_text(
@@ -386,7 +418,7 @@ def test_directory_error_disappears_once_the_directory_has_articles(tmp_path: Pa
     with copydesk.open_store(db) as store:
         copydesk.ingest([folder], store)
         assert [e.reason for e in store.errors()] == [
-            "directory holds no readable files (.txt, .html, .json, .jsonl, .warc, optionally .gz)"]
+            "directory holds no readable files (.txt, .html, .json, .jsonl, .csv, .tsv, .warc, optionally .gz)"]
         (folder / "story.txt").write_text("Headline here\n\nA body paragraph that is long enough to be an article.")
         copydesk.ingest([folder], store)
         assert store.errors() == []

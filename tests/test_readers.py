@@ -174,6 +174,47 @@ def test_jsonl_of_common_scraper_and_api_schemas(tmp_path: Path):
     assert arts["gd-1"].published.startswith("2024-03-06T10:30")
 
 
+def test_csv_and_tsv_news_datasets(tmp_path: Path):
+    """News datasets come as CSV with a header ("All the News": id, title, publication, author, date, url,
+    content): each row is a record read as a JSON record is; a quoted text spans lines; a row with no text
+    and a row over the record limit are errors naming the row, and the rows after them are read; a text longer than the csv module's default field limit is kept;
+    TSV and gzip too."""
+    import csv
+
+    long_text = "\n\n".join(body(f"Town{k}") for k in range(1500))  # ~200,000 characters
+    assert len(long_text) > 131072
+    rows = [
+        ["", "id", "title", "publication", "author", "date", "url", "content"],
+        ["0", "17283", "Bridge to reopen", "Harbour Times", "Ann Lee", "2016-12-31", "https://h.example/1", body("Lagos")],
+        ["1", "17284", "No text here", "Harbour Times", "", "2017-01-01", "https://h.example/2", ""],
+        ["2", "", "Long read", "Valley Daily", "", "2017-01-02", "", long_text],
+        ["4", "17287", "After the bad rows", "Coast News", "", "5 January 2017", "", body("Perth")],
+    ]
+    src = tmp_path / "articles1.csv"
+    with src.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    tsv = tmp_path / "more.tsv.gz"
+    tsv.write_bytes(gzip.compress(("headline\tsource\ttext\n" f"From a TSV\tTab News\t{body('Hobart').replace(chr(10), ' ')}\n").encode()))
+    db = tmp_path / "c.db"
+    report = copydesk.analyze([src, tsv], db=db, settings=copydesk.load_settings().with_overrides(
+        {"ingest": {"max_record_bytes": 150_000}}))
+    arts = stored(db)
+    assert set(arts) == {"17283", "17287", "more-1"}
+    assert arts["17283"].source == "Harbour Times" and arts["17283"].byline == "Ann Lee"
+    assert arts["17283"].title == "Bridge to reopen" and arts["17283"].record == "row 1"
+    assert arts["17283"].published.startswith("2016-12-31") and "Lagos" in arts["17283"].text
+    assert "\n" in arts["17283"].text  # the quoted text's paragraphs are kept
+    assert arts["17287"].published.startswith("2017-01-05") and arts["17287"].source == "Coast News"
+    assert arts["more-1"].source == "Tab News" and arts["more-1"].title == "From a TSV"
+    errors = {(Path(e.input).name, e.record): e.reason for e in report.errors}
+    assert set(errors) == {("articles1.csv", "row 2"), ("articles1.csv", "row 3")}
+    assert "no article text" in errors["articles1.csv", "row 2"]
+    assert "ingest.max_record_bytes" in errors["articles1.csv", "row 3"]
+    # with the default limit the long text is an article
+    report = copydesk.analyze([src], db=tmp_path / "d.db")
+    assert {a for a in stored(tmp_path / "d.db")} == {"17283", "articles1-3", "17287"}
+
+
 def test_json_articles_wrapper(tmp_path: Path):
     src = tmp_path / "wrapped.json"
     src.write_text(json.dumps({"articles": [{"id": "w1", "text": body("Rome")}, {"id": "w2", "text": body("Kyiv")}]}),
@@ -270,14 +311,14 @@ def test_directory_is_read_recursively_skipping_hidden_and_unknown(tmp_path: Pat
     (root / ".git" / "x.txt").write_text("Git\n\n" + body("Git"), encoding="utf-8")
     # unknown extensions are skipped (and listed as such)
     (root / "a" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
-    (root / "a" / "b" / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (root / "a" / "b" / "table.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
 
     db = tmp_path / "c.db"
     with copydesk.open_store(db) as store:
         res = copydesk.ingest([root], store)
     assert res.errors == 0
     assert res.added == 4
-    assert sorted(Path(p).name for p in res.skipped_files) == ["photo.png", "table.csv"]
+    assert sorted(Path(p).name for p in res.skipped_files) == ["photo.png", "table.xlsx"]
     assert set(stored(db)) == {"top", "mid", "deep", "more"}
     assert errors_of(db) == []
     # the report and the CLI say what was left out
@@ -287,9 +328,9 @@ def test_directory_is_read_recursively_skipping_hidden_and_unknown(tmp_path: Pat
     out = tmp_path / "r.json"
     res = CliRunner().invoke(cli, ["analyze", str(root), "--db", str(tmp_path / "d.db"), "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert "skipped: 2 file(s) of no format copydesk reads" in res.output and "table.csv" in res.output
+    assert "skipped: 2 file(s) of no format copydesk reads" in res.output and "table.xlsx" in res.output
     assert sorted(Path(p).name for p in json.loads(out.read_text())["stats"]["skipped_files"]) == ["photo.png",
-                                                                                                   "table.csv"]
+                                                                                                   "table.xlsx"]
 
 
 def test_directory_of_nothing_readable_is_an_error(tmp_path: Path):

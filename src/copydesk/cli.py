@@ -188,7 +188,7 @@ def analyze(paths: tuple[str, ...], db: str, out: str | None, as_json: bool, str
     """Ingest PATHS and run the whole pipeline, printing what was found.
 
     PATHS are files or directories (read recursively): .txt, .html/.htm, .json
-    (one article or a list), .jsonl, .warc/.warc.gz, any of them gzipped; `-`
+    (one article or a list), .jsonl, .csv/.tsv, .warc/.warc.gz, any of them gzipped; `-`
     reads JSONL from standard input. Re-running on the same inputs is a no-op
     for articles already stored; an interrupted run resumes where it stopped.
     """

@@ -17,6 +17,7 @@ FORMATS = {
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
     ".json": "json",
     ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".csv": "csv", ".tsv": "tsv",
     ".warc": "warc", ".arc": "warc",
 }
 

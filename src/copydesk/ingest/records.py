@@ -18,7 +18,7 @@ from ..model import RawRecord
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "doc_id", "article_id", "docid", "uuid", "guid"),
     "source": ("source", "outlet", "site", "sitename", "site_name", "publisher", "source_name", "source_domain",
-               "domain", "newspaper", "media"),
+               "domain", "newspaper", "media", "publication"),
     "url": ("url", "link", "uri", "canonical_url", "article_url"),
     "title": ("title", "headline", "heading"),
     "published": ("published", "date", "published_at", "publish_date", "date_publish", "date_published",
