@@ -293,12 +293,39 @@ def test_ingest_runs_the_pipeline(writable: TestClient):
     assert res.json()["added"] == 1 and res.json()["errors"][0]["record"] == "item 1"
 
 
+def test_ingest_takes_a_csv_body(writable: TestClient):
+    """A news dataset's CSV, as ``copydesk analyze`` reads .csv files: a header names the fields, rows are
+    records named "row N", a quoted text spans lines; a row without an id or a text is an error naming it."""
+    import csv
+    import io
+
+    original = writable.get("/api/articles/riverside-gazette-original").json()["article"]
+    buf = io.StringIO()
+    csv.writer(buf).writerows([
+        ["id", "title", "publication", "date", "content"],
+        ["csv-copy", "Copied again", "Table News", "2025-03-16", "Table News reprints this.\n\n" + original["text"]],
+        ["", "No id", "Table News", "2025-03-16", "Some text of a story without an id of its own."],
+        ["csv-empty", "No text", "Table News", "2025-03-16", ""],
+    ])
+    res = writable.post("/api/articles", content=buf.getvalue().encode(),
+                        headers={**auth(), "Content-Type": "text/csv; charset=utf-8"})
+    assert res.status_code == 200, res.text
+    data = res.json()
+    assert data["accepted"] == ["csv-copy"]
+    assert [(e["record"], e["kind"]) for e in data["errors"]] == [("row 2", "format"), ("row 3", "empty")]
+    article = writable.get("/api/articles/csv-copy").json()["article"]
+    assert article["source"] == "Table News" and article["title"] == "Copied again"
+    rels = writable.get("/api/relations", params={"article": "csv-copy"}).json()["items"]
+    assert ("riverside-gazette-original", "csv-copy") in [(r["original"], r["derived"]) for r in rels]
+
+
 def test_ingest_refuses_bad_bodies(writable: TestClient, monkeypatch):
     post = lambda **kw: writable.post("/api/articles", headers={**auth(), **kw.pop("headers", {})}, **kw)  # noqa: E731
     assert_envelope(post(content=b"{", headers={"Content-Type": "application/json"}), 400, "bad_request")
     assert_envelope(post(content=b"", headers={"Content-Type": "application/json"}), 400, "bad_request")
     assert_envelope(post(content=b"\xff\xfe", headers={"Content-Type": "application/json"}), 400, "bad_request")
-    assert_envelope(post(content=b"id,text", headers={"Content-Type": "text/csv"}), 415, "unsupported_media_type")
+    assert_envelope(post(content=b"<a/>", headers={"Content-Type": "application/xml"}), 415, "unsupported_media_type")
+    assert_envelope(post(content=b"\n", headers={"Content-Type": "text/csv"}), 400, "bad_request")
     err = assert_envelope(post(json=[{"id": "a"}, {"text": "b"}]), 422, "invalid_records")
     assert [d["record"] for d in err["details"]] == ["item 0", "item 1"]
     web = writable.app.state.web

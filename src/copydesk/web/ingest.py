@@ -9,6 +9,7 @@ pipeline's, names the record as the client wrote it (``item 3`` or ``line 4``)."
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from dataclasses import dataclass, field
@@ -20,6 +21,9 @@ from ..config import Settings
 JSON_TYPES = ("application/json",)
 JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines",
                "application/json-lines", "application/x-json-lines")
+#: (a header row naming the fields, as ``copydesk analyze`` reads .csv and .tsv files)
+CSV_TYPES = ("text/csv", "application/csv")
+TSV_TYPES = ("text/tab-separated-values",)
 
 
 class BodyError(ValueError):
@@ -45,8 +49,9 @@ def media_type(content_type: str | None) -> str:
 
 def parse_body(body: bytes, content_type: str | None, settings: Settings) -> Parsed:
     kind = media_type(content_type)
-    if kind not in JSON_TYPES + JSONL_TYPES:
-        raise BodyError(415, f"send application/json or application/x-ndjson (JSON Lines), not '{kind or 'nothing'}'")
+    if kind not in JSON_TYPES + JSONL_TYPES + CSV_TYPES + TSV_TYPES:
+        raise BodyError(415, "send application/json, application/x-ndjson (JSON Lines), text/csv or "
+                             f"text/tab-separated-values, not '{kind or 'nothing'}'")
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -68,6 +73,8 @@ def parse_body(body: bytes, content_type: str | None, settings: Settings) -> Par
             records = [(f"item {i}", obj) for i, obj in enumerate(data)]
         else:
             records = [("body", data)]
+    elif kind in CSV_TYPES + TSV_TYPES:
+        records = _table_records(text, "\t" if kind in TSV_TYPES else ",")
     else:
         for lineno, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
@@ -113,6 +120,25 @@ def parse_body(body: bytes, content_type: str | None, settings: Settings) -> Par
         parsed.labels.append(where)
         parsed.ids.append(rid)
     return parsed
+
+
+def _table_records(text: str, delimiter: str) -> list[tuple[str, Any]]:
+    """The rows of a CSV/TSV body as records named "row N", its header naming their fields."""
+    csv.field_size_limit(2**31 - 1)  # (article texts; each record's size is checked after)
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(rows, None)
+    if not header or not any(h.strip() for h in header):
+        raise BodyError(400, "a CSV body needs a header row naming the fields (id, title, text, ...)")
+    fields = [h.strip() for h in header]
+    out: list[tuple[str, Any]] = []
+    row_no = 0
+    try:
+        for row_no, row in enumerate(rows, start=1):
+            if any(cell.strip() for cell in row):
+                out.append((f"row {row_no}", {f: cell for f, cell in zip(fields, row) if f and cell.strip()}))
+    except csv.Error as exc:
+        raise BodyError(400, f"malformed CSV at row {row_no + 1}: {exc}") from exc
+    return out
 
 
 def _json_type(obj: Any) -> str:

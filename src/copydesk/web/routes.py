@@ -118,7 +118,9 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=20
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/json": {"schema": {"description": "one article, a list, or {\"articles\": [...]}",
                                                  "type": ["object", "array"]}},
-                 "application/x-ndjson": {"schema": {"type": "string", "description": "JSON Lines"}}}}})
+                 "application/x-ndjson": {"schema": {"type": "string", "description": "JSON Lines"}},
+                 "text/csv": {"schema": {"type": "string", "description": "CSV, a header row naming the fields"}},
+                 "text/tab-separated-values": {"schema": {"type": "string", "description": "TSV, likewise"}}}}})
 async def post_articles(request: Request) -> dict[str, Any]:
     """Runs the records through the same pipeline as `copydesk analyze` (read, extract, clean,
     store, then find reuse and stories). Needs `Authorization: Bearer TOKEN`. A record is an
