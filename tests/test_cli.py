@@ -103,3 +103,24 @@ def test_workers_option_takes_a_number_or_auto(tmp_path):
     for bad, says in (("0", "not between 1 and 64"), ("many", "neither a number nor 'auto'")):
         res = runner.invoke(cli, ["ingest", demo, "--db", str(tmp_path / "b.db"), "--workers", bad])
         assert res.exit_code == 2 and says in res.output, res.output
+
+
+def test_compare_two_files_without_a_database(tmp_path: Path, monkeypatch):
+    """`copydesk compare FILE FILE`: a fact-checker with two saved articles needs no database. The demo's
+    original and a hand-written rewrite of it (tests/data/cut-restructured-rewrite.txt) are a rewrite,
+    original first, and nothing is left behind; a file of several articles is an error naming it."""
+    monkeypatch.chdir(tmp_path)
+    original = DEMO / "riverside-gazette-original.txt"
+    rewrite = REPO / "tests" / "data" / "cut-restructured-rewrite.txt"
+    res = CliRunner().invoke(cli, ["compare", str(rewrite), str(original), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert (data["original"], data["derived"]) == ("riverside-gazette-original", "cut-restructured-rewrite")
+    assert data["relation"]["type"] == "rewrite" and data["relation"]["share"] >= 0.7
+    assert list(tmp_path.iterdir()) == []  # no copydesk.db made
+    res = CliRunner().invoke(cli, ["compare", str(original), str(rewrite)])
+    assert res.exit_code == 0 and "rewrite" in res.output and "cut-restructured-rewrite" in res.output
+    res = CliRunner().invoke(cli, ["compare", str(DEMO / "feeds.jsonl"), str(rewrite)])
+    assert res.exit_code == 1 and "feeds.jsonl: holds 3 articles" in res.output
+    res = CliRunner().invoke(cli, ["compare", "no-such-id", "other-id"])
+    assert res.exit_code == 1 and "or give two files" in res.output

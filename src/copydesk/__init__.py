@@ -9,7 +9,7 @@ The public API::
 """
 
 from .api import IngestResult, analyze, build_report, dask_engine, ingest, relate
-from .compare import Comparison, compare
+from .compare import Comparison, compare, compare_files
 from .config import Settings, load_settings
 from .errors import (
     ConfigError, CopydeskError, DecodeError, EmptyInputError, EngineError, FormatError, InputError, MissingDependencyError,
@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     # pipeline entry points
-    "analyze", "ingest", "relate", "build_report", "compare", "Comparison", "IngestResult", "Report",
+    "analyze", "ingest", "relate", "build_report", "compare", "compare_files", "Comparison", "IngestResult", "Report",
     # engines (the local one is the default)
     "dask_engine",
     # settings and storage

@@ -369,15 +369,28 @@ KIND_STYLE = {"verbatim": "green", "edited": "yellow", "paraphrase": "magenta"}
 def compare(a: str, b: str, db: str, as_json: bool, config_path: str | None) -> None:
     """Show articles A and B side by side: aligned passages coloured by kind, changes marked.
 
-    Uses the relation stored by `copydesk analyze` when there is one; otherwise
-    aligns the two articles now. `--json` prints the relation (or null) and the passages.
+    A and B are article ids of the database, or two files of one article each
+    (any input format: `copydesk compare original.html copy.txt`, no database
+    needed). Uses the relation stored by `copydesk analyze` when there is one;
+    otherwise aligns the two articles now. `--json` prints the relation (or null)
+    and the passages.
     """
     from . import compare as compare_articles
+    from .compare import compare_files
 
-    if not store_exists(db):
-        raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
-    with open_store(db) as store:
-        cmp = compare_articles(store, a, b, settings=load_settings(config_path))
+    settings = load_settings(config_path)
+    in_db = False
+    if store_exists(db):
+        with open_store(db) as store:
+            in_db = len(store.article_batch([a, b])) == len({a, b})
+    if not in_db and os.path.isfile(a) and os.path.isfile(b):
+        cmp = compare_files(a, b, settings=settings)
+    else:
+        if not store_exists(db):
+            raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first, "
+                                "or give two files)")
+        with open_store(db) as store:
+            cmp = compare_articles(store, a, b, settings=settings)
     if as_json:
         click.echo(json.dumps(cmp.to_dict(), ensure_ascii=False, indent=1))
         return
