@@ -226,6 +226,10 @@ _NOT_NEGATED = frozenset("""be is are was were been being am have has had do doe
 could may might must yet so very really even ever a an the to it that this any by at in of""".split())
 
 
+#: modal hedges that say the same ("the ministry may issue a statement" / "it might issue one")
+_MODALS = frozenset(("may", "might", "could"))
+
+
 def _stem(word: str) -> str:
     return word[:5]
 
@@ -292,10 +296,6 @@ def meaning_changes(o_text: str, d_text: str, d_span: tuple[int, int]) -> list[C
     out.extend(Change("hedge", w, "", d_span) for w in dropped)
     out.extend(Change("hedge", "", w, d_span) for w in added)
     return out
-
-
-#: modal hedges that say the same ("the ministry may issue a statement" / "it might issue one")
-_MODALS = frozenset(("may", "might", "could"))
 
 
 def changes_both(a: Article, b: Article, matches: list[SentenceMatch], sa: list[SentenceProfile],
