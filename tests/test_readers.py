@@ -210,6 +210,11 @@ def test_csv_and_tsv_news_datasets(tmp_path: Path):
     assert set(errors) == {("articles1.csv", "row 2"), ("articles1.csv", "row 3")}
     assert "no article text" in errors["articles1.csv", "row 2"]
     assert "ingest.max_record_bytes" in errors["articles1.csv", "row 3"]
+    # a spreadsheet's export with semicolons (a comma is the decimal mark there)
+    semi = tmp_path / "export.csv"
+    semi.write_text("id;titel;text\n" f"s1;Brücke;\"{body('Graz')}\"\n", encoding="utf-8")
+    copydesk.analyze([semi], db=tmp_path / "s.db")
+    assert stored(tmp_path / "s.db")["s1"].text.startswith("Reporters in Graz")
     # with the default limit the long text is an article
     report = copydesk.analyze([src], db=tmp_path / "d.db")
     assert {a for a in stored(tmp_path / "d.db")} == {"17283", "articles1-3", "17287"}

@@ -127,6 +127,8 @@ def read_csv(path: Path, name: str, settings: IngestSettings, *, delimiter: str 
     # field over the limit leaves the reader inside it (the rows after it come out as garbage): no
     # limit there, the record limit is checked on each row read
     csv.field_size_limit(2**31 - 1)
+    if delimiter == ",":
+        delimiter = _header_delimiter(head)
     stem = _stem(path)
     if not utf8:
         text = decode(read_bytes(path, settings.max_file_bytes))
@@ -139,6 +141,17 @@ def read_csv(path: Path, name: str, settings: IngestSettings, *, delimiter: str 
             yield from _csv_rows(stream, stem, name, settings, delimiter)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         yield FormatError(f"truncated or corrupt gzip data ({exc}); the rest of the file was not read", input=name)
+
+
+def _header_delimiter(head: bytes) -> str:
+    """The delimiter of a ``.csv`` file: a comma, unless its header row has none and does have
+    semicolons (spreadsheets in locales whose decimal mark is a comma), tabs or bars."""
+    first = head.split(b"\n", 1)[0]
+    if b"," in first:
+        return ","
+    counts = {d: first.count(d.encode()) for d in (";", "\t", "|")}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ","
 
 
 def _csv_rows(stream: Iterable[str], stem: str, name: str, settings: IngestSettings,
