@@ -571,3 +571,32 @@ def test_attach_small_equals_reference():
         np.fill_diagonal(sims, 1.0)
         level = float(rng.uniform(0.1, 0.6))
         assert attach_small(sims, labels, level).tolist() == reference_attach_small(sims, labels, level).tolist()
+
+
+def test_lead_counts_added_in_place_equal_the_sorted_sum(tmp_path: Path):
+    """The stories stage adds each article's lead counts to its text's: in place where every lead term is
+    one of its text's (words: always), by the sort otherwise (names joined across the lead's sentences).
+    Both give, per article and term, the text's count plus the lead's (a plain sum as reference), on the
+    demo's articles as stored."""
+    from collections import Counter
+
+    from copydesk.stories.terms import TERMS_VERSION, _gathered, _parse, _parse_lead
+
+    copydesk.analyze([Path(__file__).resolve().parent.parent / "examples" / "demo"], db=tmp_path / "d.db")
+    with copydesk.open_store(tmp_path / "d.db") as store:
+        blobs = list(store.story_terms(TERMS_VERSION).values())
+    parsed, leads = [_parse(b) for b in blobs], [_parse_lead(b) for b in blobs]
+    for h_at in (0, 2):  # words, names
+        lengths, hashes, counts = _gathered(parsed, leads, h_at, h_at + 1)
+        got, at = [], 0
+        for n in lengths:
+            got.append(dict(zip(hashes[at:at + n].tolist(), counts[at:at + n].tolist())))
+            at += n
+        want = []
+        for p, q in zip(parsed, leads):
+            c = Counter(dict(zip(p[h_at].tolist(), p[h_at + 1].tolist())))
+            c.update(dict(zip(q[h_at].tolist(), q[h_at + 1].tolist())))
+            want.append(dict(c))
+        assert got == want
+        assert all(np.all(np.diff(hashes[s:s + n].astype(np.int64)) > 0)
+                   for s, n in zip(np.r_[0, np.cumsum(lengths)[:-1]], lengths))
