@@ -379,18 +379,17 @@ def compare(a: str, b: str, db: str, as_json: bool, config_path: str | None) -> 
     from .compare import compare_files
 
     settings = load_settings(config_path)
-    in_db = False
+    files = os.path.isfile(a) and os.path.isfile(b)
+    cmp = None
     if store_exists(db):
-        with open_store(db) as store:
-            in_db = len(store.article_batch([a, b])) == len({a, b})
-    if not in_db and os.path.isfile(a) and os.path.isfile(b):
+        with open_store(db) as store:  # ids of the database come first
+            if not files or len(store.article_batch([a, b])) == len({a, b}):
+                cmp = compare_articles(store, a, b, settings=settings)
+    elif not files:
+        raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first, "
+                            "or give two files)")
+    if cmp is None:
         cmp = compare_files(a, b, settings=settings)
-    else:
-        if not store_exists(db):
-            raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first, "
-                                "or give two files)")
-        with open_store(db) as store:
-            cmp = compare_articles(store, a, b, settings=settings)
     if as_json:
         click.echo(json.dumps(cmp.to_dict(), ensure_ascii=False, indent=1))
         return

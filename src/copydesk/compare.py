@@ -66,7 +66,7 @@ def compare_files(path_a: str | Path, path_b: str | Path, *, settings: Settings 
     with tempfile.TemporaryDirectory(prefix="copydesk-compare-") as tmp, open_store(Path(tmp) / "c.db") as store:
         ids = []
         for path in paths:
-            result = ingest([path], store, settings=settings)
+            ingest([path], store, settings=settings)
             errors = [e for e in store.errors() if e.input == str(path)]
             held = [a.id for a in store.articles() if a.input == str(path)]
             if errors and not held:
@@ -77,5 +77,4 @@ def compare_files(path_a: str | Path, path_b: str | Path, *, settings: Settings 
             if held[0] in ids:
                 raise CopydeskError(f"{path}: its article has the id '{held[0]}' of the other file's; rename one")
             ids.append(held[0])
-            del result
         return compare(store, ids[0], ids[1], settings=settings)

@@ -123,10 +123,6 @@ def read_csv(path: Path, name: str, settings: IngestSettings, *, delimiter: str 
         utf8 = True
     except UnicodeDecodeError as exc:
         utf8 = exc.start >= len(head) - 3  # only a character cut at the end of the sample
-    # article texts are longer than the csv module's default field limit (131,072 characters), and a
-    # field over the limit leaves the reader inside it (the rows after it come out as garbage): no
-    # limit there, the record limit is checked on each row read
-    csv.field_size_limit(2**31 - 1)
     if delimiter == ",":
         delimiter = _header_delimiter(head)
     stem = _stem(path)
@@ -154,39 +150,46 @@ def _header_delimiter(head: bytes) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(stream: Iterable[str], stem: str, name: str, settings: IngestSettings,
-              delimiter: str) -> Iterator[Item]:
+def table_rows(stream: Iterable[str], delimiter: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a CSV/TSV text whose header row names the fields: (row number, {field: cell})
+    for each row with something in it, empty cells and unnamed columns left out. No header is a
+    ``FormatError``; the csv module's own errors (``csv.Error``) pass through: after one it
+    cannot say where the next row starts."""
+    # article texts are longer than the csv module's default field limit (131,072 characters), and a
+    # field over the limit leaves the reader inside it (the rows after it come out as garbage): no
+    # limit there, the callers check each record's size
+    csv.field_size_limit(2**31 - 1)
     rows = csv.reader(stream, delimiter=delimiter)
     header = next(rows, None)
     if not header or not any(h.strip() for h in header):
         raise FormatError("no header row naming the fields (title, text, ...)")
     fields = [h.strip() for h in header]
+    for row_no, row in enumerate(rows, start=1):
+        if any(cell.strip() for cell in row):
+            yield row_no, {f: cell for f, cell in zip(fields, row) if f and cell.strip()}
+
+
+def _csv_rows(stream: Iterable[str], stem: str, name: str, settings: IngestSettings,
+              delimiter: str) -> Iterator[Item]:
     row_no = 0
-    while True:
-        row_no += 1
-        where = f"row {row_no}"
-        try:
-            row = next(rows)
-        except StopIteration:
-            if row_no == 1:
-                raise EmptyInputError("no rows after the header") from None
-            return
-        except csv.Error as exc:  # the reader cannot say where the next row starts: the file ends here
-            yield FormatError(f"unreadable CSV row ({exc}); the rest of the file was not read", input=name,
-                              record=where)
-            return
-        if not any(cell.strip() for cell in row):
-            continue
-        size = sum(map(len, row))
-        if size > settings.max_record_bytes:
-            yield TooLargeError(f"row of {size:,} characters is over the limit of {settings.max_record_bytes:,} "
-                                "(ingest.max_record_bytes)", input=name, record=where)
-            continue
-        obj = {f: cell for f, cell in zip(fields, row) if f and cell.strip()}
-        try:
-            yield from_mapping(obj, default_id=f"{stem}-{row_no}", input=name, record=where)
-        except InputError as exc:
-            yield exc.at(input=name, record=where)
+    try:
+        for row_no, obj in table_rows(stream, delimiter):
+            where = f"row {row_no}"
+            size = sum(map(len, obj.values()))
+            if size > settings.max_record_bytes:
+                yield TooLargeError(f"row of {size:,} characters is over the limit of {settings.max_record_bytes:,} "
+                                    "(ingest.max_record_bytes)", input=name, record=where)
+                continue
+            try:
+                yield from_mapping(obj, default_id=f"{stem}-{row_no}", input=name, record=where)
+            except InputError as exc:
+                yield exc.at(input=name, record=where)
+    except csv.Error as exc:
+        yield FormatError(f"unreadable CSV row ({exc}); the rest of the file was not read", input=name,
+                          record=f"row {row_no + 1}")
+        return
+    if row_no == 0:
+        raise EmptyInputError("no rows after the header")
 
 
 def read_tsv(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:

@@ -17,6 +17,8 @@ from typing import Any
 
 from .. import api
 from ..config import Settings
+from ..errors import FormatError
+from ..ingest.readers import table_rows
 
 JSON_TYPES = ("application/json",)
 JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines",
@@ -123,19 +125,15 @@ def parse_body(body: bytes, content_type: str | None, settings: Settings) -> Par
 
 
 def _table_records(text: str, delimiter: str) -> list[tuple[str, Any]]:
-    """The rows of a CSV/TSV body as records named "row N", its header naming their fields."""
-    csv.field_size_limit(2**31 - 1)  # (article texts; each record's size is checked after)
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(rows, None)
-    if not header or not any(h.strip() for h in header):
-        raise BodyError(400, "a CSV body needs a header row naming the fields (id, title, text, ...)")
-    fields = [h.strip() for h in header]
+    """The rows of a CSV/TSV body as records named "row N", its header naming their fields
+    (``ingest.readers.table_rows``, as ``copydesk analyze`` reads .csv and .tsv files)."""
     out: list[tuple[str, Any]] = []
     row_no = 0
     try:
-        for row_no, row in enumerate(rows, start=1):
-            if any(cell.strip() for cell in row):
-                out.append((f"row {row_no}", {f: cell for f, cell in zip(fields, row) if f and cell.strip()}))
+        for row_no, obj in table_rows(io.StringIO(text, newline=""), delimiter):
+            out.append((f"row {row_no}", obj))
+    except FormatError as exc:
+        raise BodyError(400, "a CSV body needs a header row naming the fields (id, title, text, ...)") from exc
     except csv.Error as exc:
         raise BodyError(400, f"malformed CSV at row {row_no + 1}: {exc}") from exc
     return out
