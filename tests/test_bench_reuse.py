@@ -150,3 +150,36 @@ def test_span_mapping_folds_whitespace():
     assert text[s:e] == "Second para with spaces."
     _, missing = eval_mod.map_spans(body, [[0, 11]], "nothing alike")
     assert missing == [[0, 11]]
+
+
+def test_pages_of_the_corpus_give_back_its_records(tiny):
+    """bench/html_corpus.py: each record served as its outlet's page (nav, cookie banner, links, footer)
+    comes back from extraction and cleaning with the record's body, headline, outlet and date, and an
+    undated record's page stays undated (its footer's copyright year and links are not its date)."""
+    import copydesk
+
+    out, records, truth = tiny
+    pages_mod = _load("html_corpus")
+    pages = out / "pages.jsonl"
+    assert pages_mod.main(["--corpus", str(out / "corpus.jsonl"), "--out", str(pages)]) == 0
+    lines = pages.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(records) and all("<footer>" in json.loads(line)["html"] for line in lines)
+    with copydesk.open_store(out / "pages.db") as store:
+        copydesk.ingest([pages], store)
+        arts = {a.id: a for a in store.articles()}
+    assert set(arts) == {r["id"] for r in records}
+    undated = 0
+    for rec in records:
+        art = arts[rec["id"]]
+        assert art.source == rec["source"] and art.title == rec["title"]
+        body = truth["bodies"].get(rec["id"])
+        if body:  # every paragraph of the record's clean body is found in the page's
+            starts = [0] + [i + 2 for i in range(len(body)) if body.startswith("\n\n", i)]
+            spans = [[a, body.find("\n\n", a) if body.find("\n\n", a) >= 0 else len(body)] for a in starts]
+            assert eval_mod.map_spans(body, spans, art.text)[1] == []
+        if rec.get("published"):
+            assert art.published[:10] == rec["published"][:10]
+        else:
+            undated += 1
+            assert art.published is None
+    assert undated

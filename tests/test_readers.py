@@ -84,6 +84,38 @@ def test_text_file_id_is_its_stem(tmp_path: Path):
     assert art.input == str(src)
 
 
+def _furnished_page(byline: str = "") -> str:
+    """An undated news page with what sites put around an article: links to the outlet's other (dated)
+    stories, a copyright footer, and in the article's text a pasted dateline of the story it copied."""
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Harbour bridge to reopen</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Harbour bridge to reopen</h1>"
+            f"{byline}<p>{P1}</p>"
+            "<p class='related'>Read more: <a href='https://example.com/2019/03/04/bridge-closed'>"
+            "Bridge closed for repairs, March 4, 2019</a></p>"
+            f"<p>{P2} The original report was updated 12/19/2005 2:48:40 PM ET.</p></article>"
+            "<aside><h2>Most read</h2><ol><li><a href='https://example.com/2020/07/01/ferry'>Ferry fares rise</a></li>"
+            "</ol></aside><footer><p>© 2024 Harbour Times. All rights reserved.</p></footer></body></html>")
+
+
+def test_html_page_date_is_its_own_not_another_dates_on_the_page(tmp_path: Path):
+    """A page that declares no date is dated only by what it shows of itself: not by the copyright year,
+    its links to other stories, or a date in its article text (a wrong date misleads the direction of a
+    relation more than a missing one). A visible byline date is still read."""
+    (tmp_path / "undated.html").write_text(_furnished_page(), encoding="utf-8")
+    (tmp_path / "byline.html").write_text(
+        _furnished_page("<div class='byline'>By Clark Kent | Published 18 November 2019</div>"), encoding="utf-8")
+    (tmp_path / "declared.html").write_text(_furnished_page().replace(
+        "</title>", "</title><meta property='article:published_time' content='2021-06-02T08:00:00Z'>"),
+        encoding="utf-8")
+    db = tmp_path / "c.db"
+    copydesk.analyze([tmp_path], db=db)
+    arts = stored(db)
+    assert P1 in arts["undated"].text and "Read more" not in arts["undated"].text
+    assert arts["undated"].published is None
+    assert arts["byline"].published == "2019-11-18"
+    assert arts["declared"].published.startswith("2021-06-02")
+
+
 @pytest.mark.parametrize("suffix", [".html", ".htm"])
 def test_html_file(tmp_path: Path, suffix: str):
     src = tmp_path / f"page{suffix}"

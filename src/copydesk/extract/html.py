@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-from ..dates import normalize_date
+from copy import deepcopy
+
+from ..dates import is_date_line, normalize_date
 from ..errors import EmptyInputError, FormatError
 from ..model import Embed, Extracted, RawRecord, Removed
 from ..textutil import clean_line, split_paragraphs
@@ -67,6 +69,49 @@ def published_from_tree(tree) -> str | None:
     return times[0] if times else None
 
 
+#: a copyright notice ("© 2024 Outlet. All rights reserved."): its year is no publication date
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\D{0,99}(?:19|20)\d{2}", re.I)
+_COPYRIGHT_MAX = 300
+
+
+def undeclared_date(page, paragraphs: list[str]) -> str | None:
+    """A date the page shows but does not declare (a visible byline, a dated URL), found by htmldate's
+    search, outside the article's own text, its links and the copyright notice.
+
+    htmldate, left to itself, reads any date on the page: the article's text (a copy that pasted its
+    original's "updated 12/19/2005" line would take the original's date), or failing that the copyright
+    year ("© 2024" becomes 2024-01-01). Either is a wrong publication date, and a wrong date misleads
+    the direction of a relation more than a missing one. So ``page`` (a copy of the page's tree, which
+    this changes) is searched without the body's paragraphs (a paragraph that is only a date line stays:
+    it is a byline), without copyright notices and without its links (a "Read more" or "Most read"
+    link's dated URL or headline is another article's date), and a date known only by its year is not
+    taken."""
+    from htmldate import find_date
+
+    body = {p for p in paragraphs if not is_date_line(p)}
+    for el in list(page.iter("p", "li", "blockquote", "div", "section", "span", "small", "footer", "td",
+                             "h2", "h3", "h4", "h5", "h6")):
+        if el.getparent() is None:
+            continue
+        text = clean_line(el.text_content())
+        if not text:
+            continue
+        copyright = len(text) <= _COPYRIGHT_MAX and _COPYRIGHT.search(text)
+        if text in body or copyright:
+            el.drop_tree()
+    for a in list(page.iter("a")):  # a link names another page ("Read more", "Most read"): its dated URL
+        a.drop_tree()               # or headline is that page's date
+    try:
+        found = find_date(page, extensive_search=True, original_date=True)
+    except Exception:  # htmldate on a malformed page: no date rather than no article
+        return None
+    # htmldate writes a date it knows only by its year ("/2013/slug", a copyright year) as 1 January:
+    # compared by day, it would date the page months before its publication
+    if not found or found.endswith("-01-01"):
+        return None
+    return found
+
+
 def extract_html(rec: RawRecord) -> Extracted:
     import trafilatura
 
@@ -77,6 +122,7 @@ def extract_html(rec: RawRecord) -> Extracted:
         raise FormatError("cannot parse HTML")
     embeds = _embeds_from_tree(tree)
     declared_date = published_from_tree(tree)
+    page = deepcopy(tree) if declared_date is None and not rec.meta.get("published") else None
     doc = trafilatura.bare_extraction(
         tree, url=rec.meta.get("url"), with_metadata=True, include_comments=False,
         include_tables=True, deduplicate=False,
@@ -89,9 +135,9 @@ def extract_html(rec: RawRecord) -> Extracted:
         value = getattr(doc, attr, None)
         if value and not meta.get(field):
             meta[field] = clean_line(str(value))
-    if not meta.get("published"):
-        meta["published"] = declared_date or getattr(doc, "date", None)
     paragraphs = split_paragraphs(text.replace("\n", "\n\n"))
+    if not meta.get("published"):
+        meta["published"] = declared_date or (undeclared_date(page, paragraphs) if page is not None else None)
     removed: list[Removed] = []
     title = meta.get("title")
     if paragraphs and title and paragraphs[0].casefold() == clean_line(title).casefold():
