@@ -250,3 +250,70 @@ def test_a_post_pasted_as_one_paragraph_is_a_post():
     assert [(e.handle, e.text, e.published) for e in embeds] == [
         ("athensnewslive", "pic.twitter.com/x7Kq2Lm9", "2010-05-05"),
         ("mariak_news", "Smoke over Syntagma right now. This is heartbreaking #Greece #strike", "2010-05-05")]
+
+
+_FLOOD = [
+    "Flood waters reached the old mill district on Tuesday, forcing dozens of families from their homes as the "
+    "river rose to its highest level in forty years.",
+    "The county emergency office said 42 households had been evacuated and two shelters opened at the community "
+    "college.",
+    '"We have never seen anything like this," said resident Mark Stone, 61, who has lived on Mill Street since 1988.',
+    "Officials warned that the water could rise another metre before the weekend, and the Mill St. bridge was "
+    "closed.",
+    "Volunteers filled sandbags through the night at the fire station on Station Rd. as the rain kept falling.",
+    "The mayor is expected to declare a state of emergency later on Wednesday, according to two people familiar "
+    "with the plans.",
+]
+
+
+def test_run_on_text_loses_its_inline_boilerplate():
+    """An article that came as one line (a dataset's text column, a flattened scrape) carries its page
+    furniture inline: it is cut out sentence by sentence, a block that spans two sentences (a consent
+    banner) as one, a copyright notice glued to the last sentence too, and every body sentence is kept,
+    in order, abbreviations ("Mill St.") and all."""
+    from copydesk.model import Extracted
+
+    text = " ".join([
+        _FLOOD[0], _FLOOD[1],
+        "Related: River levels expected to peak on Thursday.",
+        _FLOOD[2],
+        "This website uses cookies to improve your experience. We'll assume you're ok with this, but you can "
+        "opt-out if you wish.",
+        _FLOOD[3], _FLOOD[4],
+        "Sign up for our Morning Briefing newsletter to get the day's top stories delivered to your inbox.",
+        _FLOOD[5] + " © 2023 The Riverside Gazette",
+    ])
+    article = segment(Extracted(id="flat", input="x", record=None, raw_hash="", meta={}, paragraphs=(text,)))
+    assert article.text.replace("\n\n", " ") == " ".join(_FLOOD)
+    removed = [r.text for r in article.removed]
+    assert removed == [
+        "Related: River levels expected to peak on Thursday.",
+        "This website uses cookies to improve your experience. We'll assume you're ok with this, but you can "
+        "opt-out if you wish.",
+        "Sign up for our Morning Briefing newsletter to get the day's top stories delivered to your inbox.",
+        "© 2023 The Riverside Gazette",
+    ]
+    assert {r.kind for r in article.removed} == {"boilerplate"}
+    # a story of as many sentences with no furniture is left whole, one paragraph
+    clean = segment(Extracted(id="c", input="x", record=None, raw_hash="", meta={}, paragraphs=(" ".join(_FLOOD),)))
+    assert clean.text == " ".join(_FLOOD) and clean.removed == ()
+
+
+def test_two_outlets_run_on_copies_are_duplicates(tmp_path):
+    """Two outlets' one-line copies of one story, each with its own furniture inline, are one body: a
+    duplicate, not two texts that share boilerplate."""
+    import json
+
+    import copydesk
+
+    a = " ".join(_FLOOD[:3] + ["Read more: Council approves new flood barrier."] + _FLOOD[3:]
+                 + ["Subscribe to our newsletter to get the latest news from The Riverside Gazette in your inbox."])
+    b = " ".join(["Share this article: Facebook | Twitter | Email"] + _FLOOD[:5]
+                 + ["Our reporting is funded by readers like you; become a member today."] + _FLOOD[5:]
+                 + ["© 2023 Valley Post. All rights reserved."])
+    src = tmp_path / "flat.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in (
+        {"id": "gazette", "source": "The Riverside Gazette", "published": "2023-03-14", "text": a},
+        {"id": "post", "source": "Valley Post", "published": "2023-03-15", "text": b})) + "\n", encoding="utf-8")
+    report = copydesk.analyze([src], db=tmp_path / "c.db")
+    assert [(r.original, r.derived, r.type) for r in report.relations] == [("gazette", "post", "duplicate")]

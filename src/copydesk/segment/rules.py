@@ -40,8 +40,9 @@ RULES: tuple[Rule, ...] = (
        r"\b(?:we|this (?:web)?site|our (?:web)?site|(?:web)?site)\s+(?:uses?|is using)\s+cookies"
        r"|\bcookie (?:policy|settings|preferences|consent|notice|banner)|\b(?:accept|reject|manage|allow)(?: all)? cookies"
        r"|\bby continuing to (?:browse|use) (?:this|our|the) (?:web)?site"
-       r"|\bimprove your (?:browsing )?experience\b.*\b(?:opt[- ]out|cookies)", 400,
-       ("cookie", "by continuing")),
+       r"|\bimprove your (?:browsing )?experience\b.*\b(?:opt[- ]out|cookies)"
+       r"|\byou can opt[- ]out if you wish\b", 400,
+       ("cookie", "by continuing", "opt-out", "opt out")),
     _r("subscribe", "boilerplate",
        r"^(?:subscribe|sign[- ]?up|register|join|get|receive|never miss)\b.{0,80}\b(?:newsletter|inbox|updates|e-?mails?|alerts|"
        r"free|today|now|our)\b|\b(?:subscribe|sign[- ]?up)\s+(?:to|for)\s+(?:our|the|my)\b|\bour (?:daily |weekly |free )?newsletters?\b"
@@ -107,6 +108,15 @@ RULES: tuple[Rule, ...] = (
           "nurphoto", "lightrocket", "xinhua", "tass", "sputnik", "anp", "dpa")),
 
 )
+
+#: a copyright notice at the end of a sentence ("... killing hundreds. © 2013 The Weekly Sentinel"):
+#: run-on text glues it to what comes before
+COPYRIGHT_TAIL = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}\s*[-–]\s*)?\d{4}\b[^.!?©]{0,100}[.!?]?$", re.I)
+COPYRIGHT_RULE = next(r for r in RULES if r.name == "copyright")
+#: a share bar that opens a sentence ("Share this article: Facebook | Twitter | Email Flood waters ..."):
+#: three or more sharing words in a row, then a capital
+SHARE_PREFIX = re.compile(rf"^(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{3,12}}(?=[\"“A-Z])", re.I)
+SHARE_RULE = next(r for r in RULES if r.name == "share-bar")
 
 #: a paragraph that is only this label makes the next paragraph a caption
 CAPTION_LABEL = re.compile(r"^(?:image|media|video|photo|picture)\s+caption\s*[,:]?\s*(?P<rest>.*)$", re.I)
