@@ -299,6 +299,21 @@ def test_run_on_text_loses_its_inline_boilerplate():
     assert clean.text == " ".join(_FLOOD) and clean.removed == ()
 
 
+def test_no_ecbplus_article_run_together_loses_a_sentence(shared):
+    """ECB+'s 982 clean articles, each run together into one line: the run-on reading takes nothing out
+    (before the about-outlet rule asked for a name, "About the prison: The supermax unit ..." went)."""
+    import json
+
+    from copydesk.segment import run_on_pieces
+
+    taken = []
+    with (shared / "data" / "ecbplus" / "ecbplus.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            text = " ".join(x.strip() for x in json.loads(line)["text"].split("\n") if x.strip())
+            taken += [(rule.name, piece) for piece, rule in run_on_pieces(text) or [] if rule is not None]
+    assert taken == []
+
+
 def test_two_outlets_run_on_copies_are_duplicates(tmp_path):
     """Two outlets' one-line copies of one story, each with its own furniture inline, are one body: a
     duplicate, not two texts that share boilerplate."""

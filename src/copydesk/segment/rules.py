@@ -73,7 +73,9 @@ RULES: tuple[Rule, ...] = (
        r"^(?:this (?:article|story|piece|post) (?:was|has been|is) (?:(?:originally|first) (?:published|posted|appeared)"
        r"|republished)|(?:originally|first) (?:published|appeared) (?:on|in|by|at)|republished (?:with permission )?"
        r"(?:from|courtesy of))\b.{0,200}$", 300),
-    _r("about-outlet", "boilerplate", r"^about (?:the |us\b)[^:.]{0,60}:\s*\S.{40,}", 800),
+    # "About The Daily Ledger: Founded in 1976, ...", "About us: ...": a name (capitalised), not a factbox's
+    # "About the prison: The supermax unit ..."
+    _r("about-outlet", "boilerplate", r"^about (?:the (?-i:[A-Z])|us\b)[^:.]{0,60}:\s*\S.{40,}", 800),
     _r("disclaimer", "boilerplate",
        r"\b(?:views|opinions|statements|positions|thoughts) (?:expressed|stated|voiced)\b.{0,160}\b(?:do not|don'?t|does not|"
        r"are not necessarily)\b.{0,40}\b(?:necessarily )?(?:reflect|represent|those of)", 800, ("expressed", "stated", "voiced")),
