@@ -299,6 +299,23 @@ def test_run_on_text_loses_its_inline_boilerplate():
     assert clean.text == " ".join(_FLOOD) and clean.removed == ()
 
 
+def test_a_post_pasted_into_run_on_text_is_a_post():
+    """A tweet pasted into an article that came as one line: its attribution has no full stop, so the
+    text is cut around it; the post (text, author, handle, date, link) leaves the body, and the
+    sentence after it stays."""
+    from copydesk.model import Extracted
+
+    post = "Smoke over the old mill right now #flood pic.twitter.com/ab12Cd — Jane Roe (@janeroe) March 14, 2023"
+    text = " ".join(_FLOOD[:3] + [post] + _FLOOD[3:])
+    article = segment(Extracted(id="flat", input="x", record=None, raw_hash="", meta={}, paragraphs=(text,)))
+    assert article.text.replace("\n\n", " ") == " ".join(_FLOOD)
+    (embed,) = article.embeds
+    assert (embed.kind, embed.author, embed.handle, embed.published, embed.url) == (
+        "tweet", "Jane Roe", "janeroe", "2023-03-14", "https://pic.twitter.com/ab12Cd")
+    assert embed.text == "Smoke over the old mill right now #flood"
+    assert [r.kind for r in article.removed] == ["embed"]
+
+
 def test_no_ecbplus_article_run_together_loses_a_sentence(shared):
     """ECB+'s 982 clean articles, each run together into one line: the run-on reading takes nothing out
     (before the about-outlet rule asked for a name, "About the prison: The supermax unit ..." went)."""
@@ -310,7 +327,8 @@ def test_no_ecbplus_article_run_together_loses_a_sentence(shared):
     with (shared / "data" / "ecbplus" / "ecbplus.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             text = " ".join(x.strip() for x in json.loads(line)["text"].split("\n") if x.strip())
-            taken += [(rule.name, piece) for piece, rule in run_on_pieces(text) or [] if rule is not None]
+            pieces, posts = run_on_pieces(text) or ([], [])
+            taken += [(rule.name, piece) for piece, rule in pieces if rule is not None] + posts
     assert taken == []
 
 

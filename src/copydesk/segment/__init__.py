@@ -8,9 +8,9 @@ import re
 
 import xxhash
 
-from ..model import Article, Extracted, Removed, Span
+from ..model import Article, Embed, Extracted, Removed, Span
 from ..textutil import normalize_for_hash
-from .embeds import find_posts
+from .embeds import INLINE_ATTRIBUTION_RE, find_posts
 from .rules import (CAPTION_LABEL, CAPTION_MAX, COPYRIGHT_RULE, COPYRIGHT_TAIL, SHARE_PREFIX, SHARE_RULE, Rule,
                     classify)
 from .sentences import split_sentences
@@ -41,21 +41,34 @@ _LOOSE_END = re.compile(r"""[.!?…]+(?:\s?["”’'])?(?=\s+["“‘']?[A-Z0-9�
 
 
 def _loose_sentences(text: str) -> list[Span]:
+    """Where run-on ``text`` is cut for the rules: at every loose end of sentence, and around every
+    pasted post's attribution ("— Name (@handle) May 30, 2011"), which has no full stop of its own."""
+    ends = [m.end() for m in _LOOSE_END.finditer(text)]
+    if "(@" in text:
+        ends = sorted({*ends, *(x for m in INLINE_ATTRIBUTION_RE.finditer(text) for x in (m.start(), m.end()))})
     spans: list[Span] = []
     start = 0
-    for m in _LOOSE_END.finditer(text):
-        spans.append((start, m.end()))
-        start = m.end()
-        while start < len(text) and text[start].isspace():
+    for end in ends:
+        while start < end and text[start].isspace():
             start += 1
-    if text[start:].strip():
+        if start < end:
+            spans.append((start, end))
+        start = end
+    while start < len(text) and text[start].isspace():
+        start += 1
+    if start < len(text):
         spans.append((start, len(text)))
     return spans
 
 
-def run_on_pieces(paragraph: str) -> list[tuple[str, Rule | None]] | None:
-    """A run-on paragraph cut where its inline boilerplate is: the body pieces (rule None) and the
-    boilerplate (its rule), in order; None when ``paragraph`` is not run-on or holds no boilerplate.
+#: what a pasted post's pieces of run-on text are marked with (kind "embed", as a post's paragraphs)
+_POST = Rule("pasted-post", "embed", re.compile(r"(?!)"), 0)
+
+
+def run_on_pieces(paragraph: str) -> tuple[list[tuple[str, Rule | None]], list[Embed]] | None:
+    """A run-on paragraph cut where its inline boilerplate and pasted posts are: the body pieces (rule
+    None) and the rest (its rule), in order, and the posts; None when ``paragraph`` is not run-on or
+    holds neither.
 
     The paragraph rules are tried on each sentence, then on runs of two or three sentences that no
     shorter run within matched (a block that a sentence boundary splits): a run counts only when
@@ -68,7 +81,9 @@ def run_on_pieces(paragraph: str) -> list[tuple[str, Rule | None]] | None:
     n = len(spans)
     if n < RUN_ON_SENTENCES:
         return None
-    rules: list[Rule | None] = [classify(paragraph[a:b]) for a, b in spans]
+    texts = [paragraph[a:b] for a, b in spans]
+    embeds, used = find_posts(texts) if "(@" in paragraph else ([], set())
+    rules: list[Rule | None] = [_POST if i in used else classify(t) for i, t in enumerate(texts)]
     for size in range(2, RUN_ON_WINDOW + 1):
         i = 0
         while i + size <= n:
@@ -95,7 +110,7 @@ def run_on_pieces(paragraph: str) -> list[tuple[str, Rule | None]] | None:
             cuts += [(a, tail.start(), None), (tail.start(), b, COPYRIGHT_RULE)]
         else:
             cuts.append((a, b, None))
-    if not any(rule for _, _, rule in cuts):
+    if not embeds and not any(rule for _, _, rule in cuts):
         return None
     pieces: list[tuple[str, Rule | None]] = []
     start, end, rule = cuts[0]
@@ -106,7 +121,7 @@ def run_on_pieces(paragraph: str) -> list[tuple[str, Rule | None]] | None:
         pieces.append((paragraph[start:end].strip(), rule))
         start, end, rule = a, b, r
     pieces.append((paragraph[start:end].strip(), rule))
-    return [(text, rule) for text, rule in pieces if text]
+    return [(text, rule) for text, rule in pieces if text], embeds
 
 
 def segment(ex: Extracted) -> Article:
@@ -135,10 +150,12 @@ def segment(ex: Extracted) -> Article:
         if rule is not None:
             removed.append(Removed(rule.kind, p))
             continue
-        pieces = run_on_pieces(p)
-        if pieces is None:
+        run_on = run_on_pieces(p)
+        if run_on is None:
             body.append(p)
             continue
+        pieces, posts = run_on
+        embeds.extend(posts)
         for piece, rule in pieces:
             if rule is None:
                 body.append(piece)

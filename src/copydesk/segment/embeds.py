@@ -27,6 +27,9 @@ INLINE_RE = re.compile(
     rf"^(?P<text>\S.*?)\s+[—–]{{1,2}}\s*(?P<author>[^()\n—–]{{1,80}}?)\s*\(@(?P<handle>\w{{1,15}})\)\s*"
     rf"{_POST_DATE}?\s*$"
 )
+#: an attribution inside run-on text ("... pic.twitter.com/x1 — Laura Brown (@LauraBrown96) May 30, 2011 The
+#: next sentence ..."): where a run-on paragraph is cut, so that it stands as the piece ``ATTRIBUTION_RE`` reads
+INLINE_ATTRIBUTION_RE = re.compile(rf"[—–]{{1,2}}\s*[^()\n—–.!?]{{1,80}}?\s*\(@\w{{1,15}}\)(?:\s*{_POST_DATE})?")
 LINK_RE = re.compile(r"(?:https?://t\.co/\w+|pic\.twitter\.com/\w+|https?://(?:x|twitter)\.com/\S+)")
 POST_LIMIT = 280
 #: an Instagram embed pasted as text: "View this post on Instagram", the caption (if any), then
