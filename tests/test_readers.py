@@ -100,10 +100,11 @@ def _furnished_page(byline: str = "") -> str:
 def test_html_page_date_is_its_own_not_another_dates_on_the_page(tmp_path: Path):
     """A page that declares no date is dated only by what it shows of itself: not by the copyright year,
     its links to other stories, or a date in its article text (a wrong date misleads the direction of a
-    relation more than a missing one). A visible byline date is still read."""
+    relation more than a missing one). A visible byline date is still read, also beside a photo credit."""
     (tmp_path / "undated.html").write_text(_furnished_page(), encoding="utf-8")
     (tmp_path / "byline.html").write_text(
-        _furnished_page("<div class='byline'>By Clark Kent | Published 18 November 2019</div>"), encoding="utf-8")
+        _furnished_page("<div class='byline'>By Clark Kent | Published 18 November 2019 | Photo © Reuters 2019</div>"),
+        encoding="utf-8")
     (tmp_path / "declared.html").write_text(_furnished_page().replace(
         "</title>", "</title><meta property='article:published_time' content='2021-06-02T08:00:00Z'>"),
         encoding="utf-8")
@@ -113,6 +114,7 @@ def test_html_page_date_is_its_own_not_another_dates_on_the_page(tmp_path: Path)
     assert P1 in arts["undated"].text and "Read more" not in arts["undated"].text
     assert arts["undated"].published is None
     assert arts["byline"].published == "2019-11-18"
+    assert arts["byline"].byline == "Clark Kent"  # the byline's date and credit are no names
     assert arts["declared"].published.startswith("2021-06-02")
 
 

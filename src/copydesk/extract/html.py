@@ -70,7 +70,7 @@ def published_from_tree(tree) -> str | None:
 
 
 #: a copyright notice ("© 2024 Outlet. All rights reserved."): its year is no publication date
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\D{0,99}(?:19|20)\d{2}", re.I)
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright\b)\D{0,99}(?:19|20)\d{2}", re.I)
 _COPYRIGHT_MAX = 300
 
 
@@ -96,8 +96,9 @@ def undeclared_date(page, paragraphs: list[str]) -> str | None:
         text = clean_line(el.text_content())
         if not text:
             continue
-        copyright = len(text) <= _COPYRIGHT_MAX and _COPYRIGHT.search(text)
-        if text in body or copyright:
+        # a notice is an element whose own text opens with it (not a byline that credits a photo "© Reuters")
+        own = (el.text or "") + " ".join(child.tail or "" for child in el)
+        if text in body or (len(text) <= _COPYRIGHT_MAX and _COPYRIGHT.match(own.strip())):
             el.drop_tree()
     for a in list(page.iter("a")):  # a link names another page ("Read more", "Most read"): its dated URL
         a.drop_tree()               # or headline is that page's date
@@ -110,6 +111,16 @@ def undeclared_date(page, paragraphs: list[str]) -> str | None:
     if not found or found.endswith("-01-01"):
         return None
     return found
+
+
+#: what trafilatura keeps of a byline's other parts ("By Clark Kent | Published 18 November 2019 | Photo ©
+#: Reuters" comes back as "Clark Kent; Published ; Photo © Reuters"): not names
+_NOT_A_NAME = re.compile(r"^(?:published|updated|posted|modified|photo|image|picture|credit|video|source)\b|©|\d", re.I)
+
+
+def _names_only(authors: str) -> str:
+    """trafilatura's author string ("A; B") without the byline parts that name no one."""
+    return "; ".join(part for part in (p.strip() for p in authors.split(";")) if part and not _NOT_A_NAME.search(part))
 
 
 def extract_html(rec: RawRecord) -> Extracted:
@@ -133,6 +144,8 @@ def extract_html(rec: RawRecord) -> Extracted:
     meta = dict(rec.meta)
     for field, attr in (("title", "title"), ("byline", "author"), ("source", "sitename"), ("url", "url")):
         value = getattr(doc, attr, None)
+        if field == "byline" and value:
+            value = _names_only(str(value))
         if value and not meta.get(field):
             meta[field] = clean_line(str(value))
     paragraphs = split_paragraphs(text.replace("\n", "\n\n"))
