@@ -13,6 +13,7 @@ from copy import deepcopy
 from ..dates import is_date_line, normalize_date
 from ..errors import EmptyInputError, FormatError
 from ..model import Embed, Extracted, RawRecord, Removed
+from ..segment.rules import COPYRIGHT_MARK
 from ..textutil import clean_line, split_paragraphs
 
 _ATTRIB = re.compile(r"[—–-]\s*(?P<author>[^()]+?)\s*\(@(?P<handle>\w{1,15})\)\s*(?P<date>.*)$", re.S)
@@ -70,7 +71,7 @@ def published_from_tree(tree) -> str | None:
 
 
 #: a copyright notice ("© 2024 Outlet. All rights reserved."): its year is no publication date
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright\b)\D{0,99}(?:19|20)\d{2}", re.I)
+_COPYRIGHT = re.compile(rf"{COPYRIGHT_MARK}\D{{0,99}}(?:19|20)\d{{2}}", re.I)
 _COPYRIGHT_MAX = 300
 
 
@@ -123,6 +124,9 @@ def _names_only(authors: str) -> str:
     return "; ".join(part for part in (p.strip() for p in authors.split(";")) if part and not _NOT_A_NAME.search(part))
 
 
+_NO_DATE_SEARCH = {"extensive_search": False, "original_date": True}
+
+
 def extract_html(rec: RawRecord) -> Extracted:
     import trafilatura
 
@@ -137,6 +141,8 @@ def extract_html(rec: RawRecord) -> Extracted:
     doc = trafilatura.bare_extraction(
         tree, url=rec.meta.get("url"), with_metadata=True, include_comments=False,
         include_tables=True, deduplicate=False,
+        # trafilatura's own date is not read (see undeclared_date): its search is kept to the cheap one
+        date_extraction_params=_NO_DATE_SEARCH,
     )
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():

@@ -113,7 +113,8 @@ RULES: tuple[Rule, ...] = (
 
 #: a copyright notice at the end of a sentence ("... killing hundreds. © 2013 The Weekly Sentinel"):
 #: run-on text glues it to what comes before
-COPYRIGHT_TAIL = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}\s*[-–]\s*)?\d{4}\b[^.!?©]{0,100}[.!?]?$", re.I)
+COPYRIGHT_MARK = r"(?:©|\(c\)|\bcopyright\b)"
+COPYRIGHT_TAIL = re.compile(rf"{COPYRIGHT_MARK}\s*(?:\d{{4}}\s*[-–]\s*)?\d{{4}}\b[^.!?©]{{0,100}}[.!?]?$", re.I)
 COPYRIGHT_RULE = next(r for r in RULES if r.name == "copyright")
 #: a share bar that opens a sentence ("Share this article: Facebook | Twitter | Email Flood waters ..."):
 #: three or more sharing words in a row, then a capital
