@@ -299,6 +299,31 @@ def test_run_on_text_loses_its_inline_boilerplate():
     assert clean.text == " ".join(_FLOOD) and clean.removed == ()
 
 
+def test_furniture_glued_without_full_stops_is_cut_even_in_a_short_one_line_article():
+    """Page furniture has no full stops of its own, so run-on text glues it together and to the body: a
+    share bar before a "Read more" line whose headline names "Gov. Sarah Palin" (a title, no end of
+    sentence), a share bar and a copyright notice, a body sentence without its full stop run into a
+    consent banner. Each is cut where it starts, and the body is kept whole, also when the article is
+    short (it is its only paragraph: a one-line record, however short, carries its furniture inline)."""
+    from copydesk.model import Extracted
+
+    last = "The mayor is expected to declare a state of emergency later on Wednesday"  # no full stop
+    banner = ("This website uses cookies to improve your experience. We'll assume you're ok with this, but you can "
+              "opt-out if you wish.")
+    share = "Share this article: Facebook | Twitter | Email"
+    read_more = "Read more: Alaska Gov. Sarah Palin visits flooded towns"
+    for body in (_FLOOD[:2], _FLOOD[:5]):  # 2 sentences (under 800 characters) and 5
+        text = " ".join([*body, last, banner, share, read_more, "© 2023 The Riverside Gazette. All rights reserved."])
+        article = segment(Extracted(id="flat", input="x", record=None, raw_hash="", meta={}, paragraphs=(text,)))
+        assert article.text.replace("\n\n", " ") == " ".join([*body, last])
+        assert [r.text for r in article.removed] == [
+            banner, share, read_more, "© 2023 The Riverside Gazette.", "All rights reserved."]
+    # a short article in several paragraphs is read paragraph by paragraph, as before
+    paras = (_FLOOD[0], f"{_FLOOD[1]} {share} {read_more}")
+    article = segment(Extracted(id="p", input="x", record=None, raw_hash="", meta={}, paragraphs=paras))
+    assert article.text == "\n\n".join(paras) and article.removed == ()
+
+
 def test_a_post_pasted_into_run_on_text_is_a_post():
     """A tweet pasted into an article that came as one line: its attribution has no full stop, so the
     text is cut around it; the post (text, author, handle, date, link) leaves the body, and the

@@ -46,7 +46,7 @@ def segment(ex: Extracted) -> Article:
         if rule is not None:
             removed.append(Removed(rule.kind, p))
             continue
-        run_on = run_on_pieces(p)
+        run_on = run_on_pieces(p, alone=len(paras) - len(used) == 1)
         if run_on is None:
             body.append(p)
             continue

@@ -117,8 +117,12 @@ COPYRIGHT_MARK = r"(?:©|\(c\)|\bcopyright\b)"
 COPYRIGHT_TAIL = re.compile(rf"{COPYRIGHT_MARK}\s*(?:\d{{4}}\s*[-–]\s*)?\d{{4}}\b[^.!?©]{{0,100}}[.!?]?$", re.I)
 COPYRIGHT_RULE = next(r for r in RULES if r.name == "copyright")
 #: a share bar that opens a sentence ("Share this article: Facebook | Twitter | Email Flood waters ..."):
-#: three or more sharing words in a row, then a capital
-SHARE_PREFIX = re.compile(rf"^(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{3,12}}(?=[\"“A-Z])", re.I)
+#: three or more sharing words in a row, then a capital. Used with ``match(text, pos)``, which anchors it
+#: (a "^" would not match at ``pos`` inside a text)
+SHARE_PREFIX = re.compile(rf"(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{3,12}}(?=[\"“A-Z©])", re.I)
+#: a share bar that ends a sentence ("... on Microsoft's support site Share this article: Facebook | Twitter |
+#: Email"): three or more sharing words, the first capitalised, after a space, to the end
+SHARE_SUFFIX = re.compile(rf"(?<=\s)(?=(?-i:[A-Z]))(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{3,12}}$", re.I)
 SHARE_RULE = next(r for r in RULES if r.name == "share-bar")
 
 #: a paragraph that is only this label makes the next paragraph a caption
