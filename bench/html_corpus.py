@@ -23,6 +23,9 @@ Usage::
     .venv/bin/python bench/html_corpus.py --corpus /tmp/re1/corpus.jsonl --out /tmp/re1/pages.jsonl
     .venv/bin/copydesk analyze /tmp/re1/pages.jsonl --db /tmp/re1/pages.db --out /tmp/re1/pages.json -q
     .venv/bin/python bench/reuse_eval.py --truth /tmp/re1/truth.json --report /tmp/re1/pages.json
+
+With ``--warc /tmp/re1/crawl.warc.gz`` the pages are also written as a crawl (score the report of
+``copydesk analyze /tmp/re1/crawl.warc.gz`` with ``reuse_eval.py --ids /tmp/re1/crawl.warc.gz.ids.json``).
 """
 
 from __future__ import annotations
@@ -163,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, required=True, help="corpus.jsonl of bench/reuse_corpus.py")
     ap.add_argument("--out", type=Path, required=True, help="JSONL of {id, html}")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--warc", type=Path, default=None,
+                    help="also write the pages as a gzipped WARC of HTTP responses, as a crawl of the outlets' "
+                         "sites on one day; its article ids (file stem + record number) are mapped to the "
+                         "truth's in WARC + '.ids.json' (for bench/reuse_eval.py --ids)")
     args = ap.parse_args(argv)
     records = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
     by_source: dict[str, list[dict[str, Any]]] = {}
@@ -174,7 +181,48 @@ def main(argv: list[str] | None = None) -> int:
             others = [o for o in by_source[rec.get("source") or "Newsroom"] if o["id"] != rec["id"]]
             out.write(json.dumps({"id": rec["id"], "html": render(rec, others, rng)}) + "\n")
     print(f"wrote {len(records)} pages of {len(by_source)} outlets to {args.out}")
+    if args.warc:
+        pages = [json.loads(line) for line in args.out.read_text(encoding="utf-8").splitlines() if line.strip()]
+        ids = write_warc(args.warc, records, pages, random.Random(args.seed))
+        ids_path = args.warc.with_name(args.warc.name + ".ids.json")
+        ids_path.write_text(json.dumps(ids, indent=0), encoding="utf-8")
+        print(f"wrote {len(ids)} responses to {args.warc}, ids to {ids_path}")
     return 0
+
+
+def write_warc(path: Path, records: list[dict[str, Any]], pages: list[dict[str, Any]], rng: random.Random) -> dict[str, str]:
+    """The pages as a crawl would store them: a WARC response each (HTTP headers, then the page), fetched
+    on one day in random order, with a request record before each and a warcinfo record first. Returns
+    {the id copydesk gives each page: the truth's id}."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    url_of = {r["id"]: r.get("url") or f"https://example.org/{r['id']}" for r in records}
+    order = list(range(len(pages)))
+    rng.shuffle(order)
+    stem = path.name.split(".")[0]
+    ids: dict[str, str] = {}
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "copydesk bench/html_corpus.py"}))
+        for n, i in enumerate(order, 1):
+            page = pages[i]
+            url = url_of[page["id"]]
+            when = f"2024-06-01T{n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z"
+            request = writer.create_warc_record(url, "request", payload=BytesIO(b""), warc_headers_dict={"WARC-Date": when},
+                                                http_headers=StatusAndHeaders("GET / HTTP/1.1", [("Host", url.split("/")[2])],
+                                                                              is_http_request=True))
+            body = page["html"].encode("utf-8")
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                               ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+            response = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http,
+                                                 warc_headers_dict={"WARC-Date": when})
+            writer.write_record(request)
+            writer.write_record(response)
+            ids[f"{stem}-{n}"] = page["id"]
+    return ids
 
 
 if __name__ == "__main__":

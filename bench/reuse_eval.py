@@ -352,14 +352,28 @@ def render(res: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def renamed(report: dict, ids: dict[str, str]) -> dict:
+    """``report`` with its article ids replaced by ``ids`` (articles, and relations' ends and middles)."""
+    def to(x):
+        return ids.get(x, x) if isinstance(x, str) else x
+    articles = [{**a, "id": to(a["id"])} for a in report.get("articles", [])]
+    relations = [{**r, "original": to(r["original"]), "derived": to(r["derived"]), "via": to(r.get("via"))}
+                 for r in report.get("relations", [])]
+    return {**report, "articles": articles, "relations": relations}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--truth", type=Path, required=True)
     ap.add_argument("--report", type=Path, required=True)
     ap.add_argument("--json", type=Path, default=None, help="also write the metrics here as JSON")
+    ap.add_argument("--ids", type=Path, default=None,
+                    help="JSON {report id: truth id}, where the input gave the articles other ids (a WARC's records)")
     args = ap.parse_args(argv)
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
     report = json.loads(args.report.read_text(encoding="utf-8"))
+    if args.ids:
+        report = renamed(report, json.loads(args.ids.read_text(encoding="utf-8")))
     res = score(truth, report)
     print(render(res))
     if args.json:

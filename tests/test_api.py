@@ -24,7 +24,7 @@ def test_error_tree():
 def test_report_contract(demo_report):
     d = demo_report.to_dict()
     art = d["articles"][0]
-    assert set(art) == {"id", "source", "url", "title", "published", "byline", "text", "removed", "embeds"}
+    assert set(art) == {"id", "source", "url", "title", "published", "crawled", "byline", "text", "removed", "embeds"}
     rel = d["relations"][0]
     assert set(rel) >= {"original", "derived", "type", "via", "share", "direction_confidence", "evidence",
                         "passages", "changes"}

@@ -299,12 +299,51 @@ def test_warc_html_responses(tmp_path: Path, gz: bool):
     assert arts["crawl-2"].url == "https://example.com/oslo"
     assert "Lisbon" in arts["crawl-1"].text and "Oslo" in arts["crawl-2"].text
     assert arts["crawl-1"].title == "Lisbon bridge"
-    # a page that declares no date has its crawl time (the WARC-Date) as a stand-in; a page's own
-    # date wins over the crawl time (the crawler may have fetched it years later)
+    # the crawl time (the WARC-Date) is kept as when the page was crawled, never as its publication date
+    # (the crawler may have fetched it years later); a page's own date is its publication date
     warc_date = next(ArchiveIterator(gzip.open(src) if gz else open(src, "rb"))).rec_headers.get_header("WARC-Date")
-    assert arts["crawl-1"].published[:10] == warc_date[:10]
-    assert arts["crawl-2"].published.startswith("2019-04-02T08:15")
+    assert arts["crawl-1"].published is None and arts["crawl-1"].crawled[:10] == warc_date[:10]
+    assert arts["crawl-1"].seen == arts["crawl-1"].crawled  # what a story's timeline shows
+    assert arts["crawl-2"].published.startswith("2019-04-02T08:15") and arts["crawl-2"].crawled[:10] == warc_date[:10]
     assert arts["crawl-1"].record == "record 1 (https://example.com/lisbon)"
+
+
+def test_a_crawl_time_bounds_the_direction_but_is_no_publication_date(tmp_path: Path):
+    """A crawl fetched an undated original on 2024-06-01 and a copy that declares 2024-05-20 and carries
+    a pasted post. The crawl time is no publication date (read as one, the copy "was published first"
+    and won); the pasted post decides. Crawled before the copy's date, the original was online
+    first, and the evidence says so."""
+    demo = (Path(__file__).resolve().parent.parent / "examples" / "demo" / "riverside-gazette-original.txt")
+    paras = [line for line in demo.read_text(encoding="utf-8").splitlines() if len(line) > 150]
+    post = ('<blockquote class="twitter-tweet"><p>Water right up to the windows on Mill Street #Eastmere</p>'
+            '&mdash; Jane Roe (@janeroe) <a href="https://twitter.com/janeroe/status/1">May 19, 2024</a></blockquote>')
+    original = html_page("Eastmere flood defence fails", "\n\n".join(paras))
+    copy = html_page("Eastmere flood defence fails", "\n\n".join(paras[:4]) + "\n\n" + "\n\n".join(paras[4:])).replace(
+        "<title>", '<meta property="article:published_time" content="2024-05-20T09:00:00Z"><title>').replace(
+        "</article>", post + "</article>")
+
+    def crawl(path: Path, when: str) -> None:
+        with open(path, "wb") as fh:
+            writer = WARCWriter(fh, gzip=True)
+            for url, page in (("https://gazette.example/flood", original), ("https://farm.example/flood", copy)):
+                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+                writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(page.encode("utf-8")),
+                                                              http_headers=headers, warc_headers_dict={"WARC-Date": when}))
+
+    for when, clue in (("2024-06-01T12:00:00Z", None), ("2024-05-01T12:00:00Z", "was online by 2024-05-01")):
+        src = tmp_path / f"crawl-{when[:10]}.warc.gz"
+        crawl(src, when)
+        report = copydesk.analyze([src], db=tmp_path / f"{when[:10]}.db")
+        stem = src.name.split(".")[0]
+        arts = {a.id: a for a in report.articles}
+        assert arts[f"{stem}-1"].published is None and arts[f"{stem}-1"].crawled.startswith(when[:10])
+        assert arts[f"{stem}-2"].published.startswith("2024-05-20")
+        [rel] = report.relations
+        assert (rel.original, rel.derived) == (f"{stem}-1", f"{stem}-2")
+        assert not any("published first" in e for e in rel.evidence)
+        assert any("pasted social posts (@janeroe)" in e for e in rel.evidence)
+        if clue:
+            assert any(clue in e and "before" in e for e in rel.evidence)
 
 
 @pytest.mark.parametrize("name,content", [

@@ -58,6 +58,7 @@ def test_older_schema_opened_read_only_is_migrated_with_its_content(tmp_path: Pa
     con.execute("DROP INDEX fingerprints_fresh")
     con.execute("ALTER TABLE fingerprints DROP COLUMN fresh")
     con.execute("DROP TABLE story_terms")
+    con.execute("ALTER TABLE articles DROP COLUMN crawled")
     con.execute("PRAGMA user_version = 4")
     con.commit()
     con.close()
@@ -66,6 +67,7 @@ def test_older_schema_opened_read_only_is_migrated_with_its_content(tmp_path: Pa
         assert store.db.execute("SELECT id FROM stories").fetchall() == [("st-x",)]
         assert "fresh" in {row[1] for row in store.db.execute("PRAGMA table_info(fingerprints)")}
         assert store.story_terms("1") == {}
+        assert "crawled" in {row[1] for row in store.db.execute("PRAGMA table_info(articles)")}
 
 
 def test_unsupported_url_scheme(tmp_path: Path):

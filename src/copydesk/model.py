@@ -131,6 +131,10 @@ class Article(_Record):
     ``paragraphs`` and ``sentences`` are spans into ``text``. ``body_hash``
     is a hash of the whitespace- and case-normalised body: equal hashes mean
     the same clean body (an exact duplicate).
+
+    ``published`` is the date the article declares (its record's, its page's, its date
+    line's); ``crawled`` when a crawler fetched it (a WARC record's date): an upper bound of
+    its publication, never taken for it.
     """
 
     id: str
@@ -148,6 +152,12 @@ class Article(_Record):
     record: str | None = None
     raw_hash: str = ""
     body_hash: str = ""
+    crawled: str | None = None
+
+    @property
+    def seen(self) -> str | None:
+        """The article's date on a timeline: its publication date, else when it was crawled."""
+        return self.published or self.crawled
 
     def report_dict(self) -> dict[str, Any]:
         """The article as the report shows it."""
@@ -157,6 +167,7 @@ class Article(_Record):
             "url": self.url,
             "title": self.title,
             "published": self.published,
+            "crawled": self.crawled,
             "byline": self.byline,
             "text": self.text,
             "removed": [r.to_dict() for r in self.removed],

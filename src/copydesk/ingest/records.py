@@ -42,9 +42,10 @@ _HTML_KEYS = tuple(_key(k) for k in HTML_KEYS)
 
 #: bump when extraction or cleaning changes what an article becomes: stored articles are
 #: then extracted again on the next run instead of being skipped as unchanged
-CLEANING_VERSION = "clean-9"  # 6: byline dates read, posts pasted as one paragraph, "Like this story?"; 7: a
+CLEANING_VERSION = "clean-10"  # 6: byline dates read, posts pasted as one paragraph, "Like this story?"; 7: a
 #                                page is not dated by its text, links or copyright year; 8: run-on text cleaned;
-#                                9: furniture glued without full stops, one-line articles of any length
+#                                9: furniture glued without full stops, one-line articles of any length;
+#                                10: a crawl time kept apart from the publication date
 
 
 def raw_hash(id: str, fmt: str, content: str, meta: Mapping[str, Any]) -> str:

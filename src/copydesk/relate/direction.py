@@ -257,6 +257,19 @@ def usable_date(article: Article) -> str | None:
     return None if date_doubt(article) else article.published
 
 
+def crawl_bound(a: Article, b: Article, date_a: str | None, date_b: str | None) -> tuple[float, str] | None:
+    """The clue of a crawl time, where one article has no usable publication date but was crawled
+    (a WARC record's date): it was online by then, so when that is before the other's publication,
+    it came first. A crawl time after the other's publication says nothing (a crawl fetches pages
+    long after they appear), so it is never read as a publication date."""
+    for x, y, sign in ((a, b, 1.0), (b, a, -1.0)):
+        other = date_b if x is a else date_a
+        if (date_a if x is a else date_b) is None and x.crawled and other and earlier(x.crawled, other) == -1:
+            return sign * W_DATE, (f"{x.id} was online by {x.crawled} (when it was crawled), before {y.id} "
+                                   f"was published ({y.published})")
+    return None
+
+
 def date_prior(a: str | None, b: str | None) -> tuple[int, str]:
     """Which article the publication dates favour when the clues tie (1: A, -1: B, 0: neither),
     and how that reads. The earlier one; else, when only one of them is dated, that one: a
@@ -302,9 +315,12 @@ def decide(a: Article, b: Article, stats: PairStats, changes_ab: list[Change], c
     doubt_a, doubt_b = date_doubt(a), date_doubt(b)
     date_a, date_b = (None if doubt_a else a.published), (None if doubt_b else b.published)
     e = earlier(date_a, date_b)
+    seen = crawl_bound(a, b, date_a, date_b)
     if e is not None:
         first, second = (a, b) if e < 0 else (b, a)
         evidence.append((-e * W_DATE, f"{first.id} was published first ({first.published} vs {second.published})"))
+    elif seen is not None:
+        evidence.append(seen)
     elif date_a or date_b:
         evidence.append((0.0, "publication dates do not settle it ("
                          + ", ".join(f"{x.id}: {x.published or 'no date'}" for x in (a, b)) + ")"))

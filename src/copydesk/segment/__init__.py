@@ -72,7 +72,7 @@ def segment(ex: Extracted) -> Article:
     meta = ex.meta
     return Article(
         id=ex.id, source=meta.get("source"), url=meta.get("url"), title=meta.get("title"),
-        published=meta.get("published") or meta.get("crawled"), byline=meta.get("byline"), text=text,
+        published=meta.get("published"), byline=meta.get("byline"), text=text, crawled=meta.get("crawled"),
         removed=tuple(removed), embeds=tuple(ex.embeds) + tuple(embeds),
         paragraphs=tuple(paragraphs), sentences=tuple(sentences),
         input=ex.input, record=ex.record, raw_hash=ex.raw_hash, body_hash=body_hash(text),

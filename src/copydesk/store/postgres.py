@@ -71,7 +71,10 @@ CREATE TABLE story_links (a TEXT {_C} NOT NULL, b TEXT {_C} NOT NULL, w DOUBLE P
 CREATE TABLE story_terms (article TEXT {_C} PRIMARY KEY, version TEXT NOT NULL, data BYTEA NOT NULL);
 """
 #: each entry migrates the schema from version BASE_VERSION + i to BASE_VERSION + i + 1
-MIGRATIONS: tuple[str, ...] = ()
+MIGRATIONS: tuple[str, ...] = (
+    # v7 (sqlite's v7): when a crawler fetched the article, kept apart from its publication date
+    "ALTER TABLE articles ADD COLUMN crawled TEXT",
+)
 SCHEMA_VERSION = BASE_VERSION + len(MIGRATIONS)
 #: the key of the advisory lock held while the schema is made or migrated (two processes may start at once)
 _SCHEMA_LOCK = 0x636F70796465736B  # "copydesk"

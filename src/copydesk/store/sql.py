@@ -16,8 +16,8 @@ from ..model import (
     Removed, Story, StoryChange, TimelineEntry, TreeEdge,
 )
 
-_ARTICLE_COLS = ("id, seq, raw_hash, body_hash, source, url, title, published, byline, text, removed, embeds, "
-                 "paragraphs, sentences, input, record, ingested_at")
+_ARTICLE_COLS = ("id, seq, raw_hash, body_hash, source, url, title, published, crawled, byline, text, removed, "
+                 "embeds, paragraphs, sentences, input, record, ingested_at")
 
 #: table -> (its columns in order, its key): what ``_upsert`` writes and what a row replaces
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -45,7 +45,7 @@ ArticleRow = namedtuple("ArticleRow", [c for c in _ARTICLE_COLS.split(", ") if c
 
 
 def encode_article(a: Article) -> ArticleRow:
-    return ArticleRow(a.id, a.raw_hash, a.body_hash, a.source, a.url, a.title, a.published, a.byline, a.text,
+    return ArticleRow(a.id, a.raw_hash, a.body_hash, a.source, a.url, a.title, a.published, a.crawled, a.byline, a.text,
                       _dumps([r.to_dict() for r in a.removed]), _dumps([e.to_dict() for e in a.embeds]),
                       _dumps(a.paragraphs), _dumps(a.sentences), a.input, a.record)
 
@@ -182,10 +182,10 @@ class SQLStore:
 
     @staticmethod
     def _article(row: tuple) -> Article:
-        (id, _seq, raw_hash, body_hash, source, url, title, published, byline, text, removed, embeds,
+        (id, _seq, raw_hash, body_hash, source, url, title, published, crawled, byline, text, removed, embeds,
          paragraphs, sentences, input, record, _at) = row
         return Article(
-            id=id, source=source, url=url, title=title, published=published, byline=byline, text=text,
+            id=id, source=source, url=url, title=title, published=published, crawled=crawled, byline=byline, text=text,
             removed=tuple(Removed(**r) for r in json.loads(removed)),
             embeds=tuple(Embed(**e) for e in json.loads(embeds)),
             paragraphs=tuple(tuple(p) for p in json.loads(paragraphs)),  # type: ignore[misc]
@@ -216,8 +216,10 @@ class SQLStore:
         return self._x("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     def article_meta(self) -> list[tuple[str, str | None, str | None, str | None, str]]:
-        """(id, source, title, published, body_hash) of every article, in ingest order."""
-        return self._x("SELECT id, source, title, published, body_hash FROM articles ORDER BY seq").fetchall()
+        """(id, source, title, date, body_hash) of every article, in ingest order; the date is the one a
+        story's timeline shows (``Article.seen``: published, else crawled)."""
+        return self._x("SELECT id, source, title, COALESCE(published, crawled), body_hash FROM articles "
+                       "ORDER BY seq").fetchall()
 
     def fingerprint_state(self) -> dict[str, tuple[str, str]]:
         """article -> (body_hash, params) of the stored fingerprints."""
@@ -434,8 +436,9 @@ class SQLStore:
         return [(i, t, n or 0, json.loads(o) if o else [], f) for i, t, n, o, f in rows]
 
     def story_members(self) -> list[tuple[str, str, str | None, str | None]]:
-        """(story, article, source, published) for every article that belongs to a story."""
-        return self._x("SELECT sa.story, a.id, a.source, a.published FROM story_articles sa "
+        """(story, article, source, date) for every article that belongs to a story (the date as in
+        ``article_meta``)."""
+        return self._x("SELECT sa.story, a.id, a.source, COALESCE(a.published, a.crawled) FROM story_articles sa "
                        "JOIN articles a ON a.id = sa.article").fetchall()
 
     def story_of(self, article: str) -> str | None:

@@ -97,6 +97,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE story_terms (article TEXT PRIMARY KEY, version TEXT NOT NULL, data BLOB NOT NULL);
     """,
+    # v7: when a crawler fetched the article (a WARC record's date), kept apart from its publication date
+    """
+    ALTER TABLE articles ADD COLUMN crawled TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -312,7 +312,7 @@ def story_view(store, id: str, settings=None) -> dict[str, Any]:
         "awaits_enrichment": awaits_enrichment(story, settings),
         "articles": [{"id": a, "title": meta[a].title if a in meta else None,
                       "source": meta[a].source if a in meta else None,
-                      "published": meta[a].published if a in meta else None,
+                      "published": meta[a].seen if a in meta else None,
                       "original": a in originals} for a in ids],
         "relations": relations,
         "timeline": timeline_geometry(story, meta),
@@ -373,7 +373,7 @@ def _entry(article: str, meta: dict[str, Article]):
     from ..model import TimelineEntry
 
     a = meta.get(article)
-    return TimelineEntry(article, a.source if a else None, a.published if a else None)
+    return TimelineEntry(article, a.source if a else None, a.seen if a else None)
 
 
 def _tick_label(t: float, span: float) -> str:
