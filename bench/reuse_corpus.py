@@ -648,6 +648,20 @@ def generate(seed: int = 1, n_originals: int = 150, ecb: Path = DEFAULT_ECB,
     return gen.truth()
 
 
+def undate_originals(records: list[dict[str, Any]], truth: dict[str, Any], fraction: float) -> None:
+    """Drop the date of ``fraction`` of the originals (drawn with a fixed seed of their own, so the
+    rest of the corpus is that of ``--seed``), and mark their pairs ``original_date: missing``."""
+    rng = random.Random(7)
+    originals = sorted({p["original"] for p in truth["pairs"]})
+    undated = {a for a in originals if rng.random() < fraction}
+    for r in records:
+        if r["id"] in undated:
+            r.pop("published", None)
+    for p in truth["pairs"]:
+        if p["original"] in undated:
+            p["original_date"] = "missing"
+
+
 def write(out: Path, records: list[dict[str, Any]], truth: dict[str, Any]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "corpus.jsonl", "w", encoding="utf-8") as fh:
@@ -686,9 +700,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-originals", type=int, default=150)
     ap.add_argument("--ecb", type=Path, default=DEFAULT_ECB)
     ap.add_argument("--mrpc", type=Path, default=DEFAULT_MRPC)
+    ap.add_argument("--undated-originals", type=float, default=0.0, metavar="FRACTION",
+                    help="drop the date of this fraction of the originals too (the corpus is otherwise the same; "
+                         "their pairs are marked original_date: missing), as in a corpus that loses dates at random")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     records, truth = generate(args.seed, args.n_originals, args.ecb, args.mrpc)
+    if args.undated_originals:
+        undate_originals(records, truth, args.undated_originals)
     write(args.out, records, truth)
     print(summary(truth))
     print(f"wrote {args.out / 'corpus.jsonl'} and truth.json in {time.perf_counter() - t0:.1f}s", file=sys.stderr)

@@ -218,7 +218,7 @@ def score(truth: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
         right = rel["original"] == p["original"]
         if right and "meaning" in p:
             _score_meaning(p, rel, meaning)
-        for d in ("all", p.get("date", "ok")):
+        for d in ("all", p.get("date", "ok"), *(("original undated",) if p.get("original_date") == "missing" else ())):
             direction[d][0] += right
             direction[d][1] += 1
         if p.get("via"):

@@ -282,6 +282,34 @@ def test_jsonl_lines_ids_and_blank_lines(tmp_path: Path):
     assert errors_of(db) == []
 
 
+def test_a_text_field_in_html_markup_is_read_as_its_text(tmp_path: Path):
+    """Datasets keep bodies as their CMS or feed gave them: HTML paragraphs with character references
+    (a WordPress export, RSS content:encoded, news APIs). Such a field is read for its text, a
+    paragraph per block, a pasted post as a post, no script; a whole page in the field is read as a
+    page; references in plain text become their characters. Before, the tags and "&quot;" were
+    stored as article text."""
+    post = ('<blockquote class="twitter-tweet"><p>Water right up to the windows on Mill Street</p>&mdash; Jane Roe '
+            '(@janeroe) <a href="https://twitter.com/janeroe/status/1">May 19, 2024</a></blockquote>')
+    fragment = (f"<p>{P1}</p>\n<p>The work cost far more than expected, according to the city&#8217;s transport "
+                "department, which said the delays were caused by a <em>wet</em> winter.</p>"
+                f"<script>track('view')</script>{post}<p>&quot;We are nearly there,&quot; said the engineer.</p>")
+    plain = f"{P1} Shares of AT&amp;T rose &#8212; by 5%.\n\n{P2}"
+    src = tmp_path / "export.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "frag", "title": "Bridge to reopen", "content": fragment},
+        {"id": "page", "content": html_page("Bridge to reopen", BODY)},
+        {"id": "plain", "text": plain},
+    ]) + "\n", encoding="utf-8")
+    report = copydesk.analyze([src], db=tmp_path / "c.db")
+    assert report.errors == ()
+    arts = {a.id: a for a in report.articles}
+    assert arts["frag"].text == "\n\n".join([P1, P2.replace("'", "’"),
+                                            '"We are nearly there," said the engineer.'])
+    assert [(e.handle, e.text) for e in arts["frag"].embeds] == [("janeroe", "Water right up to the windows on Mill Street")]
+    assert arts["page"].text == BODY and arts["page"].title == "Bridge to reopen"
+    assert arts["plain"].text.startswith(f"{P1} Shares of AT&T rose — by 5%.")
+
+
 @pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
 def test_warc_html_responses(tmp_path: Path, gz: bool):
     src = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")

@@ -49,8 +49,10 @@ HOSTILE = [
 
 
 def _hostile_text(original: str) -> dict:
+    # (no block or closing tags: a text field that is markup is read as its text, which drops scripts; this
+    # one stays text, and must be shown as text)
     evil = ("<script>window.__pwned='text';alert('text')</script> <img src=x onerror=\"window.__pwned='t-img'\"> "
-            "<a href=\"javascript:window.__pwned='t-link'\">click</a> ")
+            "<a href=\"javascript:window.__pwned='t-link'\">click ")
     return {"id": "hostile-copy\"><script>alert(1)</script>", "source": "Evil <b onmouseover=alert(1)>Outlet</b>",
             "url": "https://evil.example/a\"onmouseover=\"alert(1)", "title": "</title><script>alert(1)</script>",
             "published": "2025-03-15T10:00:00", "text": evil + "\n\n" + original + "\n\n" + evil}

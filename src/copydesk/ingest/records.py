@@ -10,6 +10,7 @@ import xxhash
 
 from ..errors import EmptyInputError, FormatError
 from ..model import RawRecord
+from .markup import is_page, looks_like_markup, markup_to_text, unescape
 
 #: record field -> the keys accepted for it, in order of preference. Keys are compared without
 #: case, "_", "-" or spaces, so "publishedAt", "published_at" and "Published" are one key: the
@@ -42,10 +43,10 @@ _HTML_KEYS = tuple(_key(k) for k in HTML_KEYS)
 
 #: bump when extraction or cleaning changes what an article becomes: stored articles are
 #: then extracted again on the next run instead of being skipped as unchanged
-CLEANING_VERSION = "clean-10"  # 6: byline dates read, posts pasted as one paragraph, "Like this story?"; 7: a
+CLEANING_VERSION = "clean-11"  # 6: byline dates read, posts pasted as one paragraph, "Like this story?"; 7: a
 #                                page is not dated by its text, links or copyright year; 8: run-on text cleaned;
 #                                9: furniture glued without full stops, one-line articles of any length;
-#                                10: a crawl time kept apart from the publication date
+#                                10: a crawl time kept apart from the publication date; 11: text fields in HTML markup read
 
 
 def raw_hash(id: str, fmt: str, content: str, meta: Mapping[str, Any]) -> str:
@@ -96,6 +97,15 @@ def _as_text(value: Any) -> str | None:
     return text or None
 
 
+def text_field(value: str) -> tuple[str, str]:
+    """(format, content) of a record's text field: a whole HTML page is read as a page; a body in
+    HTML markup ("<p>...</p>", as CMS exports, RSS and news APIs keep it) as its text, a paragraph
+    per block; character references ("&quot;", "&#8217;") in plain text as their characters."""
+    if "<" in value and looks_like_markup(value):
+        return ("html", value) if is_page(value) else ("text", markup_to_text(value))
+    return "text", unescape(value)
+
+
 def from_mapping(obj: Any, *, default_id: str, input: str, record: str | None) -> RawRecord:
     """A JSON object -> RawRecord. ``id`` is kept when given, ``default_id`` otherwise."""
     if not isinstance(obj, dict):
@@ -122,10 +132,11 @@ def from_mapping(obj: Any, *, default_id: str, input: str, record: str | None) -
             return make_record(rid, input=input, record=record, fmt="html", content=keys[key], meta=meta)
     for key in _TEXT_KEYS:
         value = keys.get(key)
-        if isinstance(value, str) and value.strip():
-            return make_record(rid, input=input, record=record, fmt="text", content=value, meta=meta)
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            return make_record(rid, input=input, record=record, fmt="text", content="\n\n".join(value), meta=meta)
+            value = "\n\n".join(value)
+        if isinstance(value, str) and value.strip():
+            fmt, content = text_field(value)
+            return make_record(rid, input=input, record=record, fmt=fmt, content=content, meta=meta)
     # (only here, on the way to an error: the field as the record spells it)
     for key in _HTML_KEYS + _TEXT_KEYS:
         value = keys.get(key)

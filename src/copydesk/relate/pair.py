@@ -13,7 +13,7 @@ from ..align.sentences import MIN_REWORDED, UNORDERED_COVERAGE, SentenceMatch
 from ..fingerprint import MIN_SENTENCE_TOKENS, SentenceProfile
 
 #: bump when pair decisions change: stored pairs of another version are recomputed
-ENGINE_VERSION = "reuse-9"  # 9: a crawl time is a bound, not a date; 8: numbers compared by value, a negation needs what it negates on both sides; 7: "as many as", "up to", "some" before a number hedge it; 6: nearest by content
+ENGINE_VERSION = "reuse-9"  # 9: a crawl time is a bound, not a date, no family-date clue; 8: numbers compared by value, a negation needs what it negates on both sides; 7: "as many as", "up to", "some" before a number hedge it; 6: nearest by content
 
 QUOTE_SENTENCE = 0.6   # a sentence this much inside quotation marks is a quote
 

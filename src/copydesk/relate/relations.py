@@ -2,8 +2,14 @@
 
 Each pair was decided from its two articles alone (``engine.ReuseEngine.decide_pair``),
 with both readings kept. Here the family evidence is added (one original and many copies:
-the earliest dated member, the member closest to the others), each pair's direction is
-resolved, chains get their ``via``, and two copies of one original make no relation."""
+the member closest to the others), each pair's direction is resolved, chains get their
+``via``, and two copies of one original make no relation.
+
+(A family's earliest dated member was a clue too, with a date's weight, against an undated
+article: it only restated the tie-break for an undated article, turned into evidence that
+outweighed text clues, and it was wrong wherever the undated article is the original. Without
+it the reuse evaluation is unchanged and, with a third of its originals undated, 7 and 9 more
+directions are right: BENCHMARKS, "A crawl".)"""
 
 from __future__ import annotations
 
@@ -15,7 +21,6 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from ..model import Change, Passage, Relation
-from ..unionfind import UnionFind
 from .candidates import _shingle_bands, _times
 from .families import FamilyPruner, family_pruner
 from .lineage import Lineage
@@ -30,48 +35,6 @@ def family_pruner_of(store) -> FamilyPruner | None:
     shingle = np.stack([np.frombuffer(r[2], dtype=np.uint32) for r in rows])
     return family_pruner(ids, shingle, _shingle_bands([np.frombuffer(r[5], dtype=np.uint64) for r in rows]),
                          lambda: _times(store, ids))
-
-
-W_FAMILY = 1.2
-
-
-def _family_clues(pairs: list[dict]) -> dict[tuple[str, str], tuple[float, str]]:
-    """One original, many copies: in a family of related articles where a pair's dates
-    cannot settle it (one is undated), the article dated earliest in the family is
-    taken as the original."""
-    from ..dates import date_sort_key, to_instant
-
-    families = UnionFind()
-    find = families.find
-    dates: dict[str, str | None] = {}
-    for p in pairs:
-        families.union(p["a"], p["b"])
-        dates[p["a"]], dates[p["b"]] = p["dated"]
-    earliest: dict[str, tuple[float, str]] = {}
-    n_dated: dict[str, int] = {}
-    for art, when in dates.items():
-        inst = to_instant(when) if date_sort_key(when) else None
-        if inst is None:
-            continue
-        root = find(art)
-        n_dated[root] = n_dated.get(root, 0) + 1
-        if root not in earliest or inst[0] < earliest[root][0]:
-            earliest[root] = (inst[0], art)
-    # "earliest" means something only when it is earlier than another dated copy
-    earliest = {root: v for root, v in earliest.items() if n_dated[root] >= 2}
-    out = {}
-    for p in pairs:
-        a, b = p["a"], p["b"]
-        da, db = p["dated"]
-        if bool(da) == bool(db):
-            continue
-        first = earliest.get(find(a))
-        if first is None or first[1] not in (a, b):
-            continue
-        sign = 1.0 if first[1] == a else -1.0
-        out[(a, b)] = (sign * W_FAMILY, f"{first[1]} is the earliest dated article of its family of related "
-                                        f"articles, and the other has no date")
-    return out
 
 
 W_CENTRAL = 0.6
@@ -198,14 +161,13 @@ def _plans(pairs: list[dict], lineage: Lineage | None = None) -> dict[tuple[str,
     from .direction import date_prior, resolve
 
     near = _geometry(pairs)
-    family = _family_clues(pairs)
     central = _centrality_clues(pairs, near)
     edge: dict[tuple[str, str], dict] = {}
     for p in pairs:
         clues = [tuple(c) for c in p["clues"]]
-        for extra in (family.get((p["a"], p["b"])), central.get((p["a"], p["b"]))):
-            if extra is not None:
-                clues.append(extra)
+        extra = central.get((p["a"], p["b"]))
+        if extra is not None:
+            clues.append(extra)
         sign, why = date_prior(*p["dated"])
         d = resolve(clues, dated_first=sign, tie_reason=why)  # type: ignore[arg-type]
         key = "ab" if d.a_is_original else "ba"
