@@ -300,6 +300,14 @@ def test_a_text_field_in_html_markup_is_read_as_its_text(tmp_path: Path):
         {"id": "page", "content": html_page("Bridge to reopen", BODY)},
         {"id": "plain", "text": plain},
     ]) + "\n", encoding="utf-8")
+    # WordPress's REST API keeps each as {"rendered": ...}, the title with references too
+    wordpress = tmp_path / "posts.json"
+    wordpress.write_text(json.dumps([{"id": 4711, "date": "2024-05-20T09:00:00", "link": "https://blog.example/?p=4711",
+                                      "title": {"rendered": "Bridge&#8217;s reopening"},
+                                      "content": {"rendered": fragment, "protected": False}}]), encoding="utf-8")
+    wp = {a.id: a for a in copydesk.analyze([wordpress], db=tmp_path / "wp.db").articles}["4711"]
+    assert wp.title == "Bridge’s reopening" and wp.url == "https://blog.example/?p=4711"
+    assert wp.published.startswith("2024-05-20") and wp.text.startswith(P1 + "\n\nThe work cost")
     report = copydesk.analyze([src], db=tmp_path / "c.db")
     assert report.errors == ()
     arts = {a.id: a for a in report.articles}

@@ -91,9 +91,9 @@ def _as_text(value: Any) -> str | None:
     if isinstance(value, (list, tuple)):
         parts = [str(v).strip() for v in value if v is not None and str(v).strip()]
         return ", ".join(parts) or None
-    if isinstance(value, dict):
-        return _as_text(value.get("name"))
-    text = str(value).strip()
+    if isinstance(value, dict):  # {"name": ...} (NewsAPI's source), {"rendered": ...} (WordPress's REST API)
+        return _as_text(value.get("name") if "name" in value else value.get("rendered"))
+    text = unescape(str(value)).strip()
     return text or None
 
 
@@ -132,6 +132,8 @@ def from_mapping(obj: Any, *, default_id: str, input: str, record: str | None) -
             return make_record(rid, input=input, record=record, fmt="html", content=keys[key], meta=meta)
     for key in _TEXT_KEYS:
         value = keys.get(key)
+        if isinstance(value, dict) and isinstance(value.get("rendered"), str):  # WordPress: {"rendered": "<p>..."}
+            value = value["rendered"]
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             value = "\n\n".join(value)
         if isinstance(value, str) and value.strip():
@@ -140,7 +142,8 @@ def from_mapping(obj: Any, *, default_id: str, input: str, record: str | None) -
     # (only here, on the way to an error: the field as the record spells it)
     for key in _HTML_KEYS + _TEXT_KEYS:
         value = keys.get(key)
-        if value is None or isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        if value is None or isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)) \
+                or (isinstance(value, dict) and isinstance(value.get("rendered"), str)):
             continue
         name = next(str(k) for k in obj if _key(str(k)) == key)
         wanted = "text" if not isinstance(value, list) else "text or a list of paragraphs (strings)"
