@@ -282,6 +282,42 @@ def test_jsonl_lines_ids_and_blank_lines(tmp_path: Path):
     assert errors_of(db) == []
 
 
+@pytest.mark.parametrize("header,byline,source,published", [
+    ("By Olivia Kowalski, Independent Voice\n\n01/13/2012", "Olivia Kowalski", "Independent Voice", "2012-01-13"),
+    ("The National Bulletin\n\nPublished Mon 06 May 2013 18.05 GMT", None, "The National Bulletin",
+     "2013-05-06T18:05:00+00:00"),
+    ("By Jane Doe, John Smith\n\n06/29/2012 5:30 PM", "Jane Doe, John Smith", None, "2012-06-29T17:30:00"),
+    ("23 July 2013 Last updated at 13: 42 GMT", None, None, "2013-07-23T13:42:00+00:00"),
+], ids=["byline-outlet-numeric-date", "outlet-line-dotted-time", "two-authors", "bbc-updated"])
+def test_a_text_scrape_header_is_read(tmp_path: Path, header: str, byline: str | None, source: str | None,
+                                      published: str):
+    """A scraped .txt article's header block, as outlets write it: "By Name, Outlet" (an outlet after the
+    comma, not a second author), an outlet's name on its own line, numeric and dotted-time dates, the
+    BBC's "Last updated at": each goes to its field, and the body starts at the story."""
+    src = tmp_path / "story.txt"
+    src.write_text(f"Bridge to reopen next month\n\n{header}\n\n{BODY}\n", encoding="utf-8")
+    art = stored_one(tmp_path, src)
+    assert (art.title, art.byline, art.source, art.published) == ("Bridge to reopen next month", byline, source, published)
+    assert art.text == BODY
+
+
+def test_a_text_scrape_is_credited_to_the_outlet_its_copyright_line_names(tmp_path: Path):
+    """No byline or outlet line names it, but the scrape ends with the outlet's copyright notice: that is
+    its outlet, and a header line that is only that name is no body text."""
+    src = tmp_path / "story.txt"
+    src.write_text(f"Bridge to reopen next month\n\n• Bay Area Current\n\n{BODY}\n\n"
+                   "© 2013 Bay Area Current. All rights reserved.\n", encoding="utf-8")
+    art = stored_one(tmp_path, src)
+    assert art.source == "Bay Area Current" and art.text == BODY
+
+
+def stored_one(tmp_path: Path, src: Path) -> copydesk.Article:
+    db = tmp_path / "one.db"
+    copydesk.analyze([src], db=db)
+    [art] = stored(db).values()
+    return art
+
+
 def test_a_text_field_in_html_markup_is_read_as_its_text(tmp_path: Path):
     """Datasets keep bodies as their CMS or feed gave them: HTML paragraphs with character references
     (a WordPress export, RSS content:encoded, news APIs). Such a field is read for its text, a

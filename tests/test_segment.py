@@ -126,7 +126,8 @@ def test_a_noisy_scraped_page_keeps_only_its_story():
     assert paragraphs[-1].startswith("The mayor is expected to declare a state of emergency")
     assert article.title == "Flood waters reach the old mill district"
     assert article.published == "2023-03-14T10:32:00-05:00"
-    assert article.source is None  # "Staff Writer" after the byline's comma is a role
+    # "Staff Writer" after the byline's comma is a role; the outlet is the one its copyright line names
+    assert article.source == "The Riverside Gazette"
     kinds = {r.text.split()[0]: r.kind for r in article.removed}
     assert kinds["Have"] == kinds["Click"] == kinds["You"] == kinds["Accept"] == "boilerplate"
     assert kinds["Published"] == "dateline"

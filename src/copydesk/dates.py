@@ -8,15 +8,22 @@ from functools import lru_cache
 
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:[A-Z]{2,4}|UTC|GMT)(?:[+-]\d{1,2})?)?)?"
+#: a time after a date; tokenised text spaces out a colon ("2: 48: 40 PM", "5: 46 p. m."), never a decimal point
+_TIME = (r"(?:,?\s*(?:at\s+)?\d{1,2}(?::\s?\d{2}(?::\s?\d{2})?|\.\d{2})\s*(?:[ap]\.?\s?m\.?)?"
+         r"(?:\s*(?-i:[A-Z]{2,4})\b(?:\s?[+-]\s?\d{1,2}(?::\s?\d{1,2})?)?)?)?")  # a zone: upper case ("PDT", "GMT+02: 00")
 _WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
 ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+#: a numeric date with slashes ("01/13/2012", "13/01/2012"): month first unless the first number cannot be one
+_NUMERIC = r"\d{1,2}/\d{1,2}/\d{4}"
 DATE_RE = (
     rf"(?:{ISO}"
+    rf"|{_WEEKDAY}{_NUMERIC}{_TIME}"
     rf"|{_WEEKDAY}{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}{_TIME}"
     rf"|{_WEEKDAY}\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}{_TIME})"
 )
-_DATE_ONLY = re.compile(rf"^\s*{DATE_RE}\s*$", re.I)
+#: a date line with its time as an update ("23 July 2013 Last updated at 13: 42 GMT", the BBC's old form)
+_DATE_ONLY = re.compile(rf"^\s*{DATE_RE}(?:\s+(?:last\s+)?updated(?:\s+at)?\s+\d{{1,2}}\s*[:.]\s*\d{{2}}"
+                        r"(?:\s*(?:[ap]\.?\s?m\.?))?(?:\s*[A-Z]{2,4})?)?\s*$", re.I)
 
 
 #: UTC offsets (seconds) of the zone abbreviations common in English-language news
@@ -44,6 +51,7 @@ _CLEANUPS = (
     (re.compile(r"\b(\d{4})\s*-\s*(\d{1,2}:\d{2})"), r"\1 \2"),   # "2012-5:46 pm": year, then time
     (re.compile(r"\s*[|@()]\s*|\s+-\s+"), " "),
     (re.compile(r"\b(\d{1,2}:\d{2})\s*hrs\b", re.I), r"\1"),
+    (re.compile(r"\b((?:1[89]|2\d)\d\d,?\s+)(\d{1,2})\.(\d{2})\b(?!\.\d)"), r"\1\2:\3"),  # "2013 18.05 GMT": a time after the year
     (re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.", re.I), r"\1"),
 )
 

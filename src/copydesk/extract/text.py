@@ -28,6 +28,23 @@ DATE_PREFIX_RE = re.compile(
 _ROLE = re.compile(r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|journalist|staff|"
                    r"producer|analyst|bureau chief)s?\b", re.I)
 OUTLET_RE = re.compile(rf"^{_BULLET}(?P<name>[A-Z][\w&'’.\-]*(?:\s+[\w&'’.\-]+){{0,4}})$")
+#: words that name a news outlet ("The Daily Ledger", "Summit Newswire", "Independent Voice"), not a person
+_MEDIA = re.compile(r"\b(?:news|newswire|wire|times|post|herald|journal|gazette|tribune|voice|daily|weekly|press|chronicle|"
+                    r"courier|examiner|dispatch|observer|guardian|telegraph|standard|star|sun|mirror|express|record|review|"
+                    r"bulletin|ledger|sentinel|today|magazine|radio|television|tv|network|agency|media|online|report|"
+                    r"reporter|register|inquirer|enquirer|gazette|monitor|globe|independent|mail|bee|beacon|leader|"
+                    r"messenger|tribune|world|citizen|advertiser|argus|democrat|republican|free press)s?\b", re.I)
+
+
+def looks_like_outlet(text: str) -> bool:
+    """A line that is an outlet's name: one to five capitalised words, that open with "The" or hold a
+    word of the trade ("Frontier Journal", "The National Bulletin"; not "Maria Foster")."""
+    m = OUTLET_RE.match(text)
+    if m is None:
+        return False
+    words = m.group("name").split()
+    return (len(words) <= 5 and all(w[0].isupper() or w.lower() in ("of", "the", "and", "&", "de") for w in words)
+            and (words[0] == "The" and len(words) >= 2 or _MEDIA.search(m.group("name")) is not None))
 
 
 def looks_like_headline(text: str) -> bool:
@@ -80,10 +97,12 @@ def extract_text(rec: RawRecord) -> Extracted:
             break
         m = DATE_PREFIX_RE.match(p)
         if m:
-            if not meta.get("published"):
-                meta["published"] = normalize_date(m.group("date"))
-            removed.append(Removed("dateline", clean_line(p[: m.end()])))
-            p = p[m.end():].strip()
+            while m:  # "Posted: 04/9/2012 8: 33 am Updated: 04/9/2012 8: 33 am": the first is the publication's
+                if not meta.get("published"):
+                    meta["published"] = normalize_date(m.group("date"))
+                removed.append(Removed("dateline", clean_line(p[: m.end()])))
+                p = p[m.end():].strip()
+                m = DATE_PREFIX_RE.match(p)
             if not p:
                 continue
         elif is_date_line(p.strip(" •·-–")):
@@ -106,21 +125,26 @@ def extract_text(rec: RawRecord) -> Extracted:
             continue
         bm = BYLINE_RE.match(p) if len(p) <= 120 else None
         if bm:
+            name, rest = bm.group("name").strip(), bm.group("rest")
+            if rest is None and "," in name and looks_like_outlet(name.rsplit(",", 1)[1].strip()):
+                name, rest = (part.strip() for part in name.rsplit(",", 1))  # "By Jane Doe, The Daily Ledger"
             if not meta.get("byline"):
-                meta["byline"] = bm.group("name").strip()
-            rest = bm.group("rest")
+                meta["byline"] = name
             if rest and not meta.get("source") and not is_date_line(rest) and not _ROLE.search(rest):
                 meta["source"] = rest.strip()
             removed.append(Removed("byline", p))
             byline_at = i
             continue
-        if i == byline_at + 1:
-            om = OUTLET_RE.match(p)
-            if om and len(p) <= 60 and not p.endswith("."):
-                if not meta.get("source"):
-                    meta["source"] = om.group("name").strip()
-                removed.append(Removed("outlet", p))
-                continue
+        om = OUTLET_RE.match(p) if len(p) <= 60 and not p.endswith(".") else None
+        # the outlet's name: right under a byline, or anywhere in the header before the body when it is the
+        # record's outlet or reads as an outlet's name
+        if om and (i == byline_at + 1 or not body and (
+                (meta.get("source") and om.group("name").strip().casefold() == clean_line(meta["source"]).casefold())
+                or looks_like_outlet(p))):
+            if not meta.get("source"):
+                meta["source"] = om.group("name").strip()
+            removed.append(Removed("outlet", p))
+            continue
         body.append(p)
     return Extracted(
         id=rec.id, input=rec.input, record=rec.record, raw_hash=rec.raw_hash,

@@ -43,10 +43,11 @@ _HTML_KEYS = tuple(_key(k) for k in HTML_KEYS)
 
 #: bump when extraction or cleaning changes what an article becomes: stored articles are
 #: then extracted again on the next run instead of being skipped as unchanged
-CLEANING_VERSION = "clean-11"  # 6: byline dates read, posts pasted as one paragraph, "Like this story?"; 7: a
+CLEANING_VERSION = "clean-12"  # 6: byline dates read, posts pasted as one paragraph, "Like this story?"; 7: a
 #                                page is not dated by its text, links or copyright year; 8: run-on text cleaned;
 #                                9: furniture glued without full stops, one-line articles of any length;
-#                                10: a crawl time kept apart from the publication date; 11: text fields in HTML markup read
+#                                10: a crawl time kept apart from the publication date; 11: text fields in HTML markup read;
+#                                12: numeric dates, tokenised times, "By Name, Outlet", outlet from its copyright line
 
 
 def raw_hash(id: str, fmt: str, content: str, meta: Mapping[str, Any]) -> str:

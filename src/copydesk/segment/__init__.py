@@ -4,6 +4,8 @@ Every removal is kept under ``Article.removed`` with its kind, so nothing is los
 
 from __future__ import annotations
 
+import re
+
 import xxhash
 
 from ..model import Article, Extracted, Removed, Span
@@ -18,6 +20,24 @@ __all__ = ["segment", "split_sentences", "body_hash", "run_on_pieces"]
 
 def body_hash(text: str) -> str:
     return xxhash.xxh3_128_hexdigest(normalize_for_hash(text).encode("utf-8", "surrogatepass"))
+
+
+#: the outlet a copyright notice names ("© 2013 Bay Area Current. All rights reserved.", "Copyright 2024 The
+#: Daily Ledger | All rights reserved"): one to six capitalised words after the year
+_NOTICE_OUTLET = re.compile(r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*[-–]\s*)?\d{4},?\s+"
+                            r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|and|&|the|de)){0,5}?)"
+                            r"\s*(?:[.,|]|-\s|all rights|$)", re.I)
+
+
+def _outlet_of(removed: list[Removed]) -> str | None:
+    """The outlet named by a copyright notice among the removed boilerplate, for an article whose
+    record or page did not name one."""
+    for r in removed:
+        if r.kind == "boilerplate" and len(r.text) <= 200:
+            m = _NOTICE_OUTLET.match(r.text.strip())
+            if m and m.group("name")[0].isupper() and "rights" not in m.group("name").lower():
+                return m.group("name").strip(" .")
+    return None
 
 
 def segment(ex: Extracted) -> Article:
@@ -57,6 +77,13 @@ def segment(ex: Extracted) -> Article:
                 body.append(piece)
             else:
                 removed.append(Removed(rule.kind, piece))
+    meta = ex.meta
+    source = meta.get("source") or _outlet_of(removed)
+    if source and not meta.get("source"):
+        # the outlet named by its own copyright notice: a line of the header that is only its name goes too
+        name = source.casefold()
+        while body and len(body[0]) <= 80 and body[0].strip(" •·-–|").casefold() == name:
+            removed.append(Removed("outlet", body.pop(0)))
     text_parts: list[str] = []
     paragraphs: list[Span] = []
     sentences: list[Span] = []
@@ -69,9 +96,8 @@ def segment(ex: Extracted) -> Article:
         text_parts.append(p)
         pos += len(p)
     text = "\n\n".join(text_parts)
-    meta = ex.meta
     return Article(
-        id=ex.id, source=meta.get("source"), url=meta.get("url"), title=meta.get("title"),
+        id=ex.id, source=source, url=meta.get("url"), title=meta.get("title"),
         published=meta.get("published"), byline=meta.get("byline"), text=text, crawled=meta.get("crawled"),
         removed=tuple(removed), embeds=tuple(ex.embeds) + tuple(embeds),
         paragraphs=tuple(paragraphs), sentences=tuple(sentences),
