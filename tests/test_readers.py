@@ -287,8 +287,10 @@ def test_jsonl_lines_ids_and_blank_lines(tmp_path: Path):
     ("The National Bulletin\n\nPublished Mon 06 May 2013 18.05 GMT", None, "The National Bulletin",
      "2013-05-06T18:05:00+00:00"),
     ("By Jane Doe, John Smith\n\n06/29/2012 5:30 PM", "Jane Doe, John Smith", None, "2012-06-29T17:30:00"),
+    ("By Lenny Bernstein, Lena H. Sun\n\nMarch 3, 2012 12:00 GMT", "Lenny Bernstein, Lena H. Sun", None,
+     "2012-03-03T12:00:00+00:00"),
     ("23 July 2013 Last updated at 13: 42 GMT", None, None, "2013-07-23T13:42:00+00:00"),
-], ids=["byline-outlet-numeric-date", "outlet-line-dotted-time", "two-authors", "bbc-updated"])
+], ids=["byline-outlet-numeric-date", "outlet-line-dotted-time", "two-authors", "author-with-initial", "bbc-updated"])
 def test_a_text_scrape_header_is_read(tmp_path: Path, header: str, byline: str | None, source: str | None,
                                       published: str):
     """A scraped .txt article's header block, as outlets write it: "By Name, Outlet" (an outlet after the
@@ -352,6 +354,25 @@ def test_a_text_field_in_html_markup_is_read_as_its_text(tmp_path: Path):
     assert [(e.handle, e.text) for e in arts["frag"].embeds] == [("janeroe", "Water right up to the windows on Mill Street")]
     assert arts["page"].text == BODY and arts["page"].title == "Bridge to reopen"
     assert arts["plain"].text.startswith(f"{P1} Shares of AT&T rose — by 5%.")
+
+
+def test_markup_that_no_parser_takes_loses_nothing(tmp_path: Path):
+    """A control character or a lone surrogate in a markup field (lxml refuses the first and stops at the
+    second) costs neither that record's text nor the records after it; prose that names a tag or two is
+    no markup."""
+    src = tmp_path / "odd.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "ctrl", "text": f"<p>{P1} \f</p><p>{P2}</p>"},
+        {"id": "surrogate", "text": f"<p>{P1} \ud800 and more.</p><p>{P2}</p>"},
+        {"id": "prose", "text": f"Use <p> and <br> tags, the guide says. {P2}"},
+        {"id": "after", "text": BODY},
+    ]) + "\n", encoding="utf-8")
+    report = copydesk.analyze([src], db=tmp_path / "c.db")
+    arts = {a.id: a for a in report.articles}
+    assert report.errors == () and set(arts) == {"ctrl", "surrogate", "prose", "after"}
+    assert arts["ctrl"].text.startswith(P1) and arts["ctrl"].text.endswith(P2)
+    assert "and more." in arts["surrogate"].text and arts["surrogate"].text.endswith(P2)
+    assert arts["prose"].text.startswith("Use <p> and <br> tags")
 
 
 @pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])

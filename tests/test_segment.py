@@ -319,6 +319,13 @@ def test_furniture_glued_without_full_stops_is_cut_even_in_a_short_one_line_arti
         assert article.text.replace("\n\n", " ") == " ".join([*body, last])
         assert [r.text for r in article.removed] == [
             banner, share, read_more, "© 2023 The Riverside Gazette.", "All rights reserved."]
+    # a sentence that names the networks is no share bar; a body sentence ending in a letter ("Plan B.") keeps its
+    # end of sentence, so the banner after it goes alone
+    networks = "Facebook, Twitter, Reddit Inc and Google must pay the publishers, the court ruled on Monday."
+    plan_b = "The council said it would now turn to Plan B."
+    text = " ".join([*_FLOOD[:4], networks, plan_b, banner])
+    article = segment(Extracted(id="n", input="x", record=None, raw_hash="", meta={}, paragraphs=(text,)))
+    assert article.text == " ".join([*_FLOOD[:4], networks, plan_b]) and [r.text for r in article.removed] == [banner]
     # a short article in several paragraphs is read paragraph by paragraph, as before
     paras = (_FLOOD[0], f"{_FLOOD[1]} {share} {read_more}")
     article = segment(Extracted(id="p", input="x", record=None, raw_hash="", meta={}, paragraphs=paras))

@@ -10,11 +10,11 @@ _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?
            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 #: a time after a date; tokenised text spaces out a colon ("2: 48: 40 PM", "5: 46 p. m."), never a decimal point
 _TIME = (r"(?:,?\s*(?:at\s+)?\d{1,2}(?::\s?\d{2}(?::\s?\d{2})?|\.\d{2})\s*(?:[ap]\.?\s?m\.?)?"
-         r"(?:\s*(?-i:[A-Z]{2,4})\b(?:\s?[+-]\s?\d{1,2}(?::\s?\d{1,2})?)?)?)?")  # a zone: upper case ("PDT", "GMT+02: 00")
+         r"(?:\s*(?:(?-i:[A-Z]{2,4})|UTC|GMT)\b(?:\s?[+-]\s?\d{1,2}(?::\s?\d{1,2})?)?)?)?")  # a zone: upper case ("PDT", "GMT+02: 00")
 _WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
 ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 #: a numeric date with slashes ("01/13/2012", "13/01/2012"): month first unless the first number cannot be one
-_NUMERIC = r"\d{1,2}/\d{1,2}/\d{4}"
+_NUMERIC = r"(?:(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])|(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2]))/\d{4}"
 DATE_RE = (
     rf"(?:{ISO}"
     rf"|{_WEEKDAY}{_NUMERIC}{_TIME}"

@@ -29,22 +29,30 @@ _ROLE = re.compile(r"\b(?:writer|reporter|correspondent|editor|columnist|contrib
                    r"producer|analyst|bureau chief)s?\b", re.I)
 OUTLET_RE = re.compile(rf"^{_BULLET}(?P<name>[A-Z][\w&'’.\-]*(?:\s+[\w&'’.\-]+){{0,4}})$")
 #: words that name a news outlet ("The Daily Ledger", "Summit Newswire", "Independent Voice"), not a person
-_MEDIA = re.compile(r"\b(?:news|newswire|wire|times|post|herald|journal|gazette|tribune|voice|daily|weekly|press|chronicle|"
-                    r"courier|examiner|dispatch|observer|guardian|telegraph|standard|star|sun|mirror|express|record|review|"
-                    r"bulletin|ledger|sentinel|today|magazine|radio|television|tv|network|agency|media|online|report|"
-                    r"reporter|register|inquirer|enquirer|gazette|monitor|globe|independent|mail|bee|beacon|leader|"
-                    r"messenger|tribune|world|citizen|advertiser|argus|democrat|republican|free press)s?\b", re.I)
+#: (not words that are also surnames or common title words, "Sun", "Star", "Post", "World": "The Sun" opens with "The")
+_MEDIA = re.compile(r"\b(?:news|newswire|wire|times|herald|journal|gazette|tribune|voice|daily|weekly|press|chronicle|"
+                    r"courier|examiner|dispatch|observer|telegraph|bulletin|ledger|sentinel|magazine|radio|television|"
+                    r"tv|network|media|online|inquirer|enquirer|monitor|beacon|messenger|advertiser|argus|newspaper)s?\b",
+                    re.I)
+#: words of the trade that are also surnames or common words ("Sun Valley Schools", "Star Wars Day"): they name
+#: an outlet only as its name's last word ("Midland Star", "The Public Record", "The Washington Post")
+_MEDIA_LAST = re.compile(r"\b(?:post|star|sun|record|review|report|standard|world|globe|mail|independent|express|"
+                         r"mirror|leader|citizen|bee|today|register|observer|guardian|current|wire|times)s?$", re.I)
+#: an initial ("Lena H. Sun"): a person's name, not an outlet's
+_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.(?:\s|$)")
 
 
-def looks_like_outlet(text: str) -> bool:
-    """A line that is an outlet's name: one to five capitalised words, that open with "The" or hold a
-    word of the trade ("Frontier Journal", "The National Bulletin"; not "Maria Foster")."""
+def looks_like_outlet(text: str, *, the: bool = True) -> bool:
+    """A line that is an outlet's name: one to five capitalised words, with no initial, that hold a word of
+    the trade ("Frontier Journal", "The National Bulletin"; not "Maria Foster", "Lena H. Sun") or, with
+    ``the`` (after a byline's comma, where a name is expected), open with "The" ("The Sun")."""
     m = OUTLET_RE.match(text)
-    if m is None:
+    if m is None or _INITIAL.search(m.group("name")):
         return False
     words = m.group("name").split()
     return (len(words) <= 5 and all(w[0].isupper() or w.lower() in ("of", "the", "and", "&", "de") for w in words)
-            and (words[0] == "The" and len(words) >= 2 or _MEDIA.search(m.group("name")) is not None))
+            and (the and words[0] == "The" and len(words) >= 2 or _MEDIA.search(m.group("name")) is not None
+                 or _MEDIA_LAST.search(m.group("name")) is not None))
 
 
 def looks_like_headline(text: str) -> bool:
@@ -140,7 +148,7 @@ def extract_text(rec: RawRecord) -> Extracted:
         # record's outlet or reads as an outlet's name
         if om and (i == byline_at + 1 or not body and (
                 (meta.get("source") and om.group("name").strip().casefold() == clean_line(meta["source"]).casefold())
-                or looks_like_outlet(p))):
+                or looks_like_outlet(p, the=False))):
             if not meta.get("source"):
                 meta["source"] = om.group("name").strip()
             removed.append(Removed("outlet", p))

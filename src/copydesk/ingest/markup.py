@@ -20,7 +20,12 @@ __all__ = ["is_page", "looks_like_markup", "has_entities", "markup_to_text", "un
 #: closing tags of the inline ones a body uses (a plain text with two of them is no plain text)
 _MARKUP = re.compile(r"<(?:p|div|br|li|ul|ol|h[1-6]|blockquote|table|tr|td|figure|figcaption|section|article)\b[^<>]{0,500}>"
                      r"|</(?:p|div|li|h[1-6]|blockquote|a|span|em|strong|b|i|figure|section|article)\s*>", re.I)
-_PAGE = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b)|<body\b", re.I)
+_PAGE = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b)", re.I)
+_CLOSING = re.compile(r"</[a-z][a-z0-9]{0,9}\s*>", re.I)
+#: what no XML tree can hold (C0 controls but tab and line ends, U+FFFE/U+FFFF, lone surrogates): lxml refuses
+#: the whole text, and parses a text with a lone surrogate only up to it
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 #: a character reference: named (&quot;), decimal (&#8217;) or hexadecimal (&#x2019;)
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "figure", "figcaption",
@@ -28,11 +33,12 @@ _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "
 
 
 def looks_like_markup(text: str) -> bool:
-    """Whether ``text`` is HTML: two or more block, line-break or closing tags."""
+    """Whether ``text`` is HTML: two or more block, line-break or closing tags, a closing one among them (or
+    three): prose that names a tag or two ("use <p> and <br> tags") is not markup."""
     if "<" not in text:
         return False
-    found = _MARKUP.finditer(text)
-    return next(found, None) is not None and next(found, None) is not None
+    found = [m.group() for _, m in zip(range(3), _MARKUP.finditer(text))]
+    return len(found) >= 3 or (len(found) == 2 and any(_CLOSING.match(t) for t in found))
 
 
 def is_page(text: str) -> bool:
@@ -45,20 +51,26 @@ def has_entities(text: str) -> bool:
 
 
 def unescape(text: str) -> str:
-    """``text`` with its character references replaced by the characters they name."""
-    return html.unescape(text) if has_entities(text) else text
+    """``text`` with its character references ("&quot;", "&#8217;", ending in ";") replaced by the characters
+    they name; a bare "&copy=" in a link is left alone."""
+    return _ENTITY.sub(lambda m: html.unescape(m.group()), text) if has_entities(text) else text
 
 
 def markup_to_text(fragment: str) -> str:
     """The text of an HTML body fragment, one paragraph per block element (blank lines between them),
     a line break as a new line."""
-    import lxml.html
-    from lxml.etree import ParserError
-
+    fragment = _NOT_XML.sub("\ufffd", _CONTROL.sub(" ", fragment))
     try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (ParserError, ValueError):
+        return _tree_text(fragment)
+    except Exception:  # lxml on markup it cannot take: the tags are dropped, the text is kept
         return unescape(re.sub(r"<[^<>]{0,500}>", " ", fragment))
+
+
+def _tree_text(fragment: str) -> str:
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(huge_tree=True)  # (without it, markup nested past 255 levels is cut off there)
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div", parser=parser)
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
     for el in root.iter():

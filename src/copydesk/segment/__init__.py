@@ -11,7 +11,7 @@ import xxhash
 from ..model import Article, Extracted, Removed, Span
 from ..textutil import normalize_for_hash
 from .embeds import find_posts
-from .rules import CAPTION_LABEL, CAPTION_MAX, classify
+from .rules import _AGENCIES, CAPTION_LABEL, CAPTION_MAX, classify
 from .runon import run_on_pieces
 from .sentences import split_sentences
 
@@ -29,6 +29,11 @@ _NOTICE_OUTLET = re.compile(r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*[-�
                             r"\s*(?:[.,|]|-\s|all rights|$)", re.I)
 
 
+#: copyright holders that are no outlet of the article: a photo agency, a wire (a copy keeps the wire's notice)
+_NOT_AN_OUTLET = re.compile(rf"^(?:the\s+)?(?:{_AGENCIES}|associated press|getty|press association|agence france-presse)\b",
+                            re.I)
+
+
 def _outlet_of(removed: list[Removed]) -> str | None:
     """The outlet named by a copyright notice among the removed boilerplate, for an article whose
     record or page did not name one."""
@@ -36,7 +41,8 @@ def _outlet_of(removed: list[Removed]) -> str | None:
         if r.kind == "boilerplate" and len(r.text) <= 200:
             m = _NOTICE_OUTLET.match(r.text.strip())
             if m and m.group("name")[0].isupper() and "rights" not in m.group("name").lower():
-                return m.group("name").strip(" .")
+                name = m.group("name").strip(" .")
+                return None if _NOT_AN_OUTLET.match(name) else name
     return None
 
 

@@ -119,7 +119,10 @@ COPYRIGHT_RULE = next(r for r in RULES if r.name == "copyright")
 #: a share bar that opens a sentence ("Share this article: Facebook | Twitter | Email Flood waters ..."):
 #: three or more sharing words in a row, then a capital. Used with ``match(text, pos)``, which anchors it
 #: (a "^" would not match at ``pos`` inside a text)
-SHARE_PREFIX = re.compile(rf"(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{3,12}}(?=[\"“A-Z©])", re.I)
+SHARE_PREFIX = re.compile(rf"(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{3,12}}(?=(?-i:[\"“A-Z©]))", re.I)
+#: what makes a run of sharing words a share bar, not a sentence that names the networks ("Facebook, Twitter,
+#: Reddit Inc and Google must pay"): a "share" word, or the bars and bullets between buttons
+SHARE_MARK = re.compile(r"\bshare\b|[|·•/]", re.I)
 #: a share bar that ends a sentence ("... on Microsoft's support site Share this article: Facebook | Twitter |
 #: Email"): three or more sharing words, the first capitalised, after a space, to the end
 SHARE_SUFFIX = re.compile(rf"(?<=\s)(?=(?-i:[A-Z]))(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{3,12}}$", re.I)

@@ -7,7 +7,7 @@ import re
 
 from ..model import Embed, Span
 from .embeds import INLINE_ATTRIBUTION_RE, find_posts
-from .rules import COPYRIGHT_RULE, COPYRIGHT_TAIL, SHARE_PREFIX, SHARE_RULE, SHARE_SUFFIX, Rule, classify
+from .rules import COPYRIGHT_RULE, COPYRIGHT_TAIL, SHARE_MARK, SHARE_PREFIX, SHARE_RULE, SHARE_SUFFIX, Rule, classify
 
 __all__ = ["RUN_ON_CHARS", "RUN_ON_SENTENCES", "run_on_pieces"]
 
@@ -18,6 +18,9 @@ __all__ = ["RUN_ON_CHARS", "RUN_ON_SENTENCES", "run_on_pieces"]
 #: (none of ECB+'s 14,886 paragraphs is run-on, 19 of the extraction pages' 4,415 are).
 RUN_ON_CHARS = 800
 RUN_ON_SENTENCES = 6
+#: an article that is one paragraph is run-on from this many sentences (a short one-line record carries its
+#: furniture inline too; a two- or three-sentence item is left to the paragraph rules)
+RUN_ON_ALONE = 4
 #: the most consecutive sentences one boilerplate block is looked for in ("This website uses cookies
 #: to improve your experience. We'll assume you're ok with this, but you can opt-out if you wish.")
 RUN_ON_WINDOW = 3
@@ -30,10 +33,9 @@ RUN_ON_WINDOW = 3
 _LOOSE_END = re.compile(r"""[.!?…]+(?:\s?["”’'])?(?=\s+["“‘']?[A-Z0-9©])""")
 
 
-#: a word whose full stop ends no sentence where a name follows ("Read more: Alaska Gov. Sarah Palin ...",
-#: "W. Mark Felt"): titles and initials, so that a boilerplate line is not cut in two
-_TITLE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Gov|Rep|Gen|Col|Lt|Sgt|Capt|Cmdr|Adm|Maj|Pres|Rev|Hon|St|Mt|Ft|vs)"
-                    r"|(?<![\w.])[A-Z])\.$")
+#: a title whose full stop ends no sentence where a name follows ("Read more: Alaska Gov. Sarah Palin ..."), so
+#: that a boilerplate line is not cut in two (not an initial: "... Plan B. This website uses cookies" must part)
+_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Gov|Rep|Gen|Col|Lt|Sgt|Capt|Cmdr|Adm|Maj|Pres|Rev|Hon|St|Mt|Ft|vs)\.$")
 
 
 def _loose_sentences(text: str) -> list[Span]:
@@ -65,12 +67,16 @@ def _glued(paragraph: str, a: int, b: int) -> list[tuple[int, int, Rule | None]]
     is a share bar and a "Read more" line; "... Email (c) 2010 Midland Star." a share bar and a notice)."""
     cuts: list[tuple[int, int, Rule | None]] = []
     head = SHARE_PREFIX.match(paragraph, a, b)
+    if head is not None and not SHARE_MARK.search(head.group()):
+        head = None
     if head is not None:
         cuts.append((a, head.end(), SHARE_RULE))
         a = head.end()
     tail = COPYRIGHT_TAIL.search(paragraph, a, b)
     if tail is None or tail.start() <= a:
         tail = SHARE_SUFFIX.search(paragraph, a, b)
+        if tail is not None and not SHARE_MARK.search(tail.group()):
+            tail = None
     end = tail.start() if tail is not None and tail.start() > a else b
     rest = paragraph[a:end].strip()
     cuts.append((a, end, classify(rest) if rest and (head is not None or end < b) else None))
@@ -112,7 +118,7 @@ def run_on_pieces(paragraph: str, *, alone: bool = False) -> tuple[list[tuple[st
         return None
     spans = _loose_sentences(paragraph)
     n = len(spans)
-    if n < (2 if alone else RUN_ON_SENTENCES):
+    if n < (RUN_ON_ALONE if alone else RUN_ON_SENTENCES):
         return None
     texts = [paragraph[a:b] for a, b in spans]
     embeds, used = find_posts(texts) if "(@" in paragraph else ([], set())
