@@ -356,6 +356,39 @@ def test_a_text_field_in_html_markup_is_read_as_its_text(tmp_path: Path):
     assert arts["plain"].text.startswith(f"{P1} Shares of AT&T rose — by 5%.")
 
 
+def test_rss_and_atom_feeds_are_read_item_by_item(tmp_path: Path):
+    """A feed is a corpus: each item an article, with its full text (content:encoded, Atom content) read from
+    its HTML, its link, date, author, and the feed's title as the outlet; an item without text is an error
+    naming it, and an XML file with no items (a sitemap) is an error of its own."""
+    rss = tmp_path / "gazette.rss"
+    rss.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Riverside Gazette</title>
+<item><title>Bridge&#8217;s reopening</title><link>https://gazette.example/bridge</link><guid>gz-1</guid>
+<pubDate>Mon, 20 May 2024 09:00:00 +0000</pubDate><dc:creator>Helen Marsh</dc:creator><description>A teaser</description>
+<content:encoded><![CDATA[<p>{P1}</p><p>{P2}</p>]]></content:encoded></item>
+<item><title>No text</title><link>https://gazette.example/none</link></item>
+</channel></rss>""", encoding="utf-8")
+    atom = tmp_path / "ledger.atom"
+    atom.write_text(f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>The Daily Ledger</title>
+<entry><id>tag:ledger.example,2024:7</id><title>Bridge to reopen</title><link href="https://ledger.example/7"/>
+<published>2024-05-21T10:30:00Z</published><author><name>Jane Doe</name></author>
+<summary>Short</summary><content type="html">&lt;p&gt;{P1}&lt;/p&gt;</content></entry></feed>""", encoding="utf-8")
+    sitemap = tmp_path / "sitemap.xml"
+    sitemap.write_text('<?xml version="1.0"?><urlset><url><loc>https://x.example/</loc></url></urlset>', encoding="utf-8")
+    report = copydesk.analyze([tmp_path], db=tmp_path / "c.db")
+    arts = {a.id: a for a in report.articles}
+    assert set(arts) == {"gz-1", "tag:ledger.example,2024:7"}
+    gz, ledger = arts["gz-1"], arts["tag:ledger.example,2024:7"]
+    assert (gz.title, gz.source, gz.url, gz.byline) == ("Bridge’s reopening", "Riverside Gazette",
+                                                        "https://gazette.example/bridge", "Helen Marsh")
+    assert gz.published.startswith("2024-05-20T09:00") and gz.text == BODY
+    assert (ledger.source, ledger.byline, ledger.text) == ("The Daily Ledger", "Jane Doe", P1)
+    errors = {(Path(e.input).name, e.record) for e in report.errors}
+    assert errors == {("gazette.rss", "item 2 (https://gazette.example/none)"), ("sitemap.xml", None)}
+
+
 def test_markup_that_no_parser_takes_loses_nothing(tmp_path: Path):
     """A control character or a lone surrogate in a markup field (lxml refuses the first and stops at the
     second) costs neither that record's text nor the records after it; prose that names a tag or two is
