@@ -37,7 +37,7 @@ _MEDIA = re.compile(r"\b(?:news|newswire|wire|times|herald|journal|gazette|tribu
 #: words of the trade that are also surnames or common words ("Sun Valley Schools", "Star Wars Day"): they name
 #: an outlet only as its name's last word ("Midland Star", "The Public Record", "The Washington Post")
 _MEDIA_LAST = re.compile(r"\b(?:post|star|sun|record|review|report|standard|world|globe|mail|independent|express|"
-                         r"mirror|leader|citizen|bee|today|register|observer|guardian|current|wire|times)s?$", re.I)
+                         r"mirror|leader|citizen|bee|today|register|guardian|current)s?$", re.I)
 #: an initial ("Lena H. Sun"): a person's name, not an outlet's
 _INITIAL = re.compile(r"(?:^|\s)[A-Z]\.(?:\s|$)")
 

@@ -102,7 +102,7 @@ def text_field(value: str) -> tuple[str, str]:
     """(format, content) of a record's text field: a whole HTML page is read as a page; a body in
     HTML markup ("<p>...</p>", as CMS exports, RSS and news APIs keep it) as its text, a paragraph
     per block; character references ("&quot;", "&#8217;") in plain text as their characters."""
-    if "<" in value and looks_like_markup(value):
+    if looks_like_markup(value):
         return ("html", value) if is_page(value) else ("text", markup_to_text(value))
     return "text", unescape(value)
 

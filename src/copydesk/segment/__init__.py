@@ -11,7 +11,7 @@ import xxhash
 from ..model import Article, Extracted, Removed, Span
 from ..textutil import normalize_for_hash
 from .embeds import find_posts
-from .rules import _AGENCIES, CAPTION_LABEL, CAPTION_MAX, classify
+from .rules import AGENCIES, CAPTION_LABEL, CAPTION_MAX, COPYRIGHT_MARK, classify
 from .runon import run_on_pieces
 from .sentences import split_sentences
 
@@ -24,13 +24,13 @@ def body_hash(text: str) -> str:
 
 #: the outlet a copyright notice names ("© 2013 Bay Area Current. All rights reserved.", "Copyright 2024 The
 #: Daily Ledger | All rights reserved"): one to six capitalised words after the year
-_NOTICE_OUTLET = re.compile(r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*[-–]\s*)?\d{4},?\s+"
+_NOTICE_OUTLET = re.compile(rf"^{COPYRIGHT_MARK}\s*(?:©\s*)?(?:\d{{4}}\s*[-–]\s*)?\d{{4}},?\s+"
                             r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|and|&|the|de)){0,5}?)"
                             r"\s*(?:[.,|]|-\s|all rights|$)", re.I)
 
 
 #: copyright holders that are no outlet of the article: a photo agency, a wire (a copy keeps the wire's notice)
-_NOT_AN_OUTLET = re.compile(rf"^(?:the\s+)?(?:{_AGENCIES}|associated press|getty|press association|agence france-presse)\b",
+_NOT_AN_OUTLET = re.compile(rf"^(?:the\s+)?(?:{AGENCIES}|associated press|getty|press association|agence france-presse)\b",
                             re.I)
 
 

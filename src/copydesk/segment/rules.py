@@ -27,7 +27,9 @@ def _r(name: str, kind: str, pattern: str, max_chars: int, needles: tuple[str, .
 
 
 _SOCIAL = r"(?:share|tweet|email|e-mail|facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|copy link|print|messenger|telegram|flipboard|comments?)"
-_AGENCIES = (r"(?:Getty Images|Reuters|AFP|AP(?: Photo)?|EPA(?:-EFE)?|Shutterstock|Alamy|PA(?: Media| Wire)?|"
+#: one button of a share bar ("Share this article:", "Facebook |")
+_SHARE_UNIT = rf"{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*"
+AGENCIES = (r"(?:Getty Images|Reuters|AFP|AP(?: Photo)?|EPA(?:-EFE)?|Shutterstock|Alamy|PA(?: Media| Wire)?|"
              r"Bloomberg|Anadolu(?: Agency)?|SOPA Images|NurPhoto|LightRocket|Xinhua|TASS|Sputnik|ANP|dpa)")
 
 RULES: tuple[Rule, ...] = (
@@ -89,7 +91,7 @@ RULES: tuple[Rule, ...] = (
        r"|(?:consider|think about) (?:donating|a donation|supporting us|subscribing)|become a (?:member|supporter|patron)"
        r"|make a (?:donation|contribution) (?:today|now))\b", 600,
        ("readers like you", "support", "donat", "become a", "contribution")),
-    _r("share-bar", "boilerplate", rf"^(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{1,12}}$", 200),
+    _r("share-bar", "boilerplate", rf"^(?:{_SHARE_UNIT}){{1,12}}$", 200),
     # "Click to share on Twitter (Opens in new window)", one or more
     _r("share-links", "boilerplate",
        rf"^(?:(?:click|tap) to (?:share|email|print)(?: this)?(?: (?:on|via|to|a link to))?(?: {_SOCIAL}| a friend)?"
@@ -104,7 +106,7 @@ RULES: tuple[Rule, ...] = (
        r"^\(?(?:photo|picture|photograph|credit|image)s?(?: by)?\s*:\s", 200),
     # case-sensitive on purpose: agency names are proper nouns ("PA", not "Pa" of "Parliament")
     Rule("agency-credit", "credit",
-         re.compile(rf"(?:^|/|\bvia\s|\()\s*{_AGENCIES}\b(?:\s*(?:/\s*[A-Z][\w .'-]{{0,30}}|Photo|Pool|Wire|Images))*"
+         re.compile(rf"(?:^|/|\bvia\s|\()\s*{AGENCIES}\b(?:\s*(?:/\s*[A-Z][\w .'-]{{0,30}}|Photo|Pool|Wire|Images))*"
                     r"\s*\)?\.?$"), 160,
          ("getty", "reuters", "afp", "ap", "epa", "shutterstock", "alamy", "pa", "bloomberg", "anadolu", "sopa",
           "nurphoto", "lightrocket", "xinhua", "tass", "sputnik", "anp", "dpa")),
@@ -119,13 +121,13 @@ COPYRIGHT_RULE = next(r for r in RULES if r.name == "copyright")
 #: a share bar that opens a sentence ("Share this article: Facebook | Twitter | Email Flood waters ..."):
 #: three or more sharing words in a row, then a capital. Used with ``match(text, pos)``, which anchors it
 #: (a "^" would not match at ``pos`` inside a text)
-SHARE_PREFIX = re.compile(rf"(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{3,12}}(?=(?-i:[\"“A-Z©]))", re.I)
+SHARE_PREFIX = re.compile(rf"(?:{_SHARE_UNIT}){{3,12}}(?=(?-i:[\"“A-Z©]))", re.I)
 #: what makes a run of sharing words a share bar, not a sentence that names the networks ("Facebook, Twitter,
 #: Reddit Inc and Google must pay"): a "share" word, or the bars and bullets between buttons
 SHARE_MARK = re.compile(r"\bshare\b|[|·•/]", re.I)
 #: a share bar that ends a sentence ("... on Microsoft's support site Share this article: Facebook | Twitter |
 #: Email"): three or more sharing words, the first capitalised, after a space, to the end
-SHARE_SUFFIX = re.compile(rf"(?<=\s)(?=(?-i:[A-Z]))(?:{_SOCIAL}(?:\s+(?:on|via|this|article|story|page))*[\s|/·•,:]*){{3,12}}$", re.I)
+SHARE_SUFFIX = re.compile(rf"(?<=\s)(?=(?-i:[A-Z]))(?:{_SHARE_UNIT}){{3,12}}$", re.I)
 SHARE_RULE = next(r for r in RULES if r.name == "share-bar")
 
 #: a paragraph that is only this label makes the next paragraph a caption

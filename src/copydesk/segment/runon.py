@@ -60,23 +60,24 @@ def _loose_sentences(text: str) -> list[Span]:
     return spans
 
 
+def _share_bar(m: re.Match[str] | None) -> re.Match[str] | None:
+    """``m``, a run of sharing words, when it is a share bar (``SHARE_MARK``), else None."""
+    return m if m is not None and SHARE_MARK.search(m.group()) else None
+
+
 def _glued(paragraph: str, a: int, b: int) -> list[tuple[int, int, Rule | None]]:
     """A sentence no rule matched, cut where boilerplate without a full stop of its own is glued to
     it: a share bar that opens it, a copyright notice that ends it; what is left between them is read
     by the rules again ("Share this article: Facebook | Twitter | Email Read more: Actress Dies at 91"
     is a share bar and a "Read more" line; "... Email (c) 2010 Midland Star." a share bar and a notice)."""
     cuts: list[tuple[int, int, Rule | None]] = []
-    head = SHARE_PREFIX.match(paragraph, a, b)
-    if head is not None and not SHARE_MARK.search(head.group()):
-        head = None
+    head = _share_bar(SHARE_PREFIX.match(paragraph, a, b))
     if head is not None:
         cuts.append((a, head.end(), SHARE_RULE))
         a = head.end()
     tail = COPYRIGHT_TAIL.search(paragraph, a, b)
     if tail is None or tail.start() <= a:
-        tail = SHARE_SUFFIX.search(paragraph, a, b)
-        if tail is not None and not SHARE_MARK.search(tail.group()):
-            tail = None
+        tail = _share_bar(SHARE_SUFFIX.search(paragraph, a, b))
     end = tail.start() if tail is not None and tail.start() > a else b
     rest = paragraph[a:end].strip()
     cuts.append((a, end, classify(rest) if rest and (head is not None or end < b) else None))
