@@ -8,6 +8,7 @@ CLI's exit codes, and that a fixed file's old error goes away on the next run.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -193,6 +194,51 @@ def test_truncated_gzip(tmp_path: Path):
     o = run_both(tmp_path, [tmp_path / "good.jsonl", bad])
     err = assert_one_error(o, input=bad, kind="format", words=["gzip"])
     assert "truncated" in err.reason or "corrupt" in err.reason
+
+
+@pytest.mark.parametrize("compression", ["bz2", "xz", "zst"])
+def test_truncated_dump_keeps_the_lines_before_the_cut(tmp_path: Path, compression: str):
+    """A compressed dump cut off in transfer: the lines that arrived are articles; the cut is one error
+    naming the file, the compression and the last whole line."""
+    import bz2
+    import lzma
+
+    import zstandard
+
+    write_good(tmp_path)
+    pack = {"bz2": bz2.compress, "xz": lzma.compress, "zst": lambda b: zstandard.ZstdCompressor().compress(b)}
+    bad = tmp_path / f"feed.jsonl.{compression}"
+    # (2.6 MB with a field copydesk does not read: bzip2 compresses in blocks of 900 kB, and gives
+    # nothing of a block cut short)
+    lines = "".join(json.dumps({"id": f"z-{i}", "text": body(f"Town {i}"),
+                                "crawl_log": hashlib.sha256(str(i).encode()).hexdigest() * 200}) + "\n"
+                    for i in range(200))
+    whole = pack[compression](lines.encode("utf-8"))
+    bad.write_bytes(whole[: len(whole) // 2])
+    o = run_both(tmp_path, [tmp_path / "good.jsonl", bad])
+    kind = {"bz2": "bzip2", "xz": "xz", "zst": "zstd"}[compression]
+    err = assert_one_error(o, input=bad, kind="format", words=[kind, "after line"],
+                           good=GOOD_IDS | {"z-0", "z-1"})
+    assert "truncated" in err.reason or "corrupt" in err.reason
+    assert 2 < len(o.ids) < 202
+
+
+def test_corrupt_and_cut_parquet_files(tmp_path: Path):
+    """A file named .parquet that is not one, and a Parquet file cut off in transfer: one error each,
+    naming the file; every other record of the run is read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    write_good(tmp_path)
+    notparquet = tmp_path / "export.parquet"
+    notparquet.write_text("id,text\n1,this is a CSV file saved under the wrong name\n", encoding="utf-8")
+    cut = tmp_path / "cut.parquet"
+    pq.write_table(pa.table({"id": [f"p{i}" for i in range(50)], "text": [body(f"Town {i}") for i in range(50)]}), cut)
+    cut.write_bytes(cut.read_bytes()[:-40])  # the footer is at the end: the table cannot be read at all
+    o = run_both(tmp_path, [tmp_path / "good.jsonl", notparquet, cut])
+    assert {(e.input, e.kind) for e in o.stored} == {(str(notparquet), "format"), (str(cut), "format")}
+    assert all("not a readable Parquet file" in e.reason for e in o.stored)
+    assert o.ids == GOOD_IDS == o.cli_ids and o.exit_code == 0 and "Traceback" not in o.output
 
 
 def _warc(path: Path, n: int) -> list[int]:
@@ -418,7 +464,8 @@ def test_directory_error_disappears_once_the_directory_has_articles(tmp_path: Pa
     with copydesk.open_store(db) as store:
         copydesk.ingest([folder], store)
         assert [e.reason for e in store.errors()] == [
-            "directory holds no readable files (.txt, .html, .json, .jsonl, .csv, .tsv, .warc, optionally .gz)"]
+            "directory holds no readable files (.txt, .html, .json, .jsonl, .csv, .tsv, .warc, .rss, .parquet, ..., "
+            "optionally compressed)"]
         (folder / "story.txt").write_text("Headline here\n\nA body paragraph that is long enough to be an article.")
         copydesk.ingest([folder], store)
         assert store.errors() == []

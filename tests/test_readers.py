@@ -254,6 +254,83 @@ def test_csv_and_tsv_news_datasets(tmp_path: Path):
     assert {a for a in stored(tmp_path / "d.db")} == {"17283", "articles1-3", "17287"}
 
 
+def test_parquet_news_dataset(tmp_path: Path):
+    """A Parquet table as news datasets are published (a Hugging Face export: a timestamp column,
+    authors as a list, the HTML of some rows in a binary column), read a batch at a time across row
+    groups: every row a record read as a JSON record is; a row without text is an error naming the
+    row and the rows after it are read; a table without rows is an error."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from datetime import datetime, timezone
+
+    n = 300  # more than one reader batch (256 rows), several row groups
+    texts = [body(f"Town{i}") for i in range(n)]
+    texts[7] = None  # a row without text
+    html = [None] * n
+    html[3] = html_page("A page in a binary column", body("Bytes")).encode("utf-8")
+    texts[3] = None
+    table = pa.table({
+        "id": [f"cc-{i}" for i in range(n)],
+        "title": [f"Story {i}" if i != 3 else "A page in a binary column" for i in range(n)],
+        "text": texts,
+        "html": pa.array(html, type=pa.binary()),
+        "domain": ["harbour.example"] * n,
+        "date": pa.array([datetime(2024, 3, 5, 10, i % 60, tzinfo=timezone.utc) if i % 5 else None
+                          for i in range(n)], type=pa.timestamp("ms", tz="UTC")),
+        "authors": [["Ann Lee", "Bo Park"] if i == 1 else [] for i in range(n)],
+    })
+    src = tmp_path / "cc_news-train.parquet"
+    pq.write_table(table, src, row_group_size=128)
+    empty = tmp_path / "empty.parquet"
+    pq.write_table(table.slice(0, 0), empty)
+    db = tmp_path / "c.db"
+    report = copydesk.analyze([src, empty], db=db)
+    arts = stored(db)
+    assert len(arts) == n - 1 and "cc-7" not in arts
+    one = arts["cc-1"]
+    assert (one.title, one.source, one.byline, one.record) == ("Story 1", "harbour.example", "Ann Lee, Bo Park", "row 2")
+    assert one.published.startswith("2024-03-05T10:01") and "Town1 " in one.text
+    assert arts["cc-5"].published is None and arts["cc-299"].text.startswith("Reporters in Town299")
+    assert arts["cc-3"].text.startswith("Reporters in Bytes") and arts["cc-3"].title == "A page in a binary column"
+    errors = {(Path(e.input).name, e.record): e.reason for e in report.errors}
+    assert set(errors) == {("cc_news-train.parquet", "row 8"), ("empty.parquet", None)}
+    assert "no article text" in errors["cc_news-train.parquet", "row 8"]
+    assert "no rows" in errors["empty.parquet", None]
+
+
+@pytest.mark.parametrize("compression", ["gz", "bz2", "xz", "zst"])
+def test_compressed_dumps_are_read_as_a_stream(tmp_path: Path, compression: str):
+    """News dumps come compressed (.jsonl.zst, .json.bz2, .csv.xz, .warc.xz): each kind is read
+    decompressed, record by record, and the stem drops both suffixes."""
+    import bz2
+    import lzma
+
+    import zstandard
+
+    pack = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress,
+            "zst": lambda b: zstandard.ZstdCompressor().compress(b)}[compression]
+    lines = "".join(json.dumps({"id": f"d-{i}", "title": f"Story {i}", "text": body(f"Town{i}")}) + "\n"
+                    for i in range(30))
+    (tmp_path / f"dump.jsonl.{compression}").write_bytes(pack(lines.encode("utf-8")))
+    (tmp_path / f"one.json.{compression}").write_bytes(
+        pack(json.dumps({"title": "One story", "text": BODY}).encode("utf-8")))
+    (tmp_path / f"sheet.csv.{compression}").write_bytes(pack(f"title,text\nFrom a sheet,\"{body('Graz')}\"\n".encode()))
+    plain = tmp_path / "plain.warc"
+    write_warc(plain, [("https://example.com/lima", html_page("Lima bridge", body("Lima"))),
+                       ("https://example.com/oslo", html_page("Oslo bridge", body("Oslo")))], gz=False)
+    warc = tmp_path / f"crawl.warc.{compression}"  # the whole file compressed (warcio reads .gz only by record)
+    warc.write_bytes(pack(plain.read_bytes()) if compression != "gz" else gzip.compress(plain.read_bytes()))
+    plain.unlink()
+    db = tmp_path / "c.db"
+    report = copydesk.analyze([tmp_path], db=db)
+    assert report.errors == ()
+    arts = stored(db)
+    assert {f"d-{i}" for i in range(30)} | {"one", "sheet-1", "crawl-1", "crawl-2"} == set(arts)
+    assert arts["d-29"].text.startswith("Reporters in Town29") and arts["one"].title == "One story"
+    assert "Graz" in arts["sheet-1"].text and arts["crawl-1"].title == "Lima bridge"
+    assert arts["crawl-2"].url == "https://example.com/oslo" and "Oslo" in arts["crawl-2"].text
+
+
 def test_json_articles_wrapper(tmp_path: Path):
     src = tmp_path / "wrapped.json"
     src.write_text(json.dumps({"articles": [{"id": "w1", "text": body("Rome")}, {"id": "w2", "text": body("Kyiv")}]}),

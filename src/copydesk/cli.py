@@ -188,7 +188,8 @@ def analyze(paths: tuple[str, ...], db: str, out: str | None, as_json: bool, str
     """Ingest PATHS and run the whole pipeline, printing what was found.
 
     PATHS are files or directories (read recursively): .txt, .html/.htm, .json
-    (one article or a list), .jsonl, .csv/.tsv, .warc/.warc.gz, any of them gzipped; `-`
+    (one article or a list), .jsonl, .csv/.tsv, .warc, .rss/.atom/.xml feeds, .parquet,
+    any of them compressed (.gz, .bz2, .xz, .zst); `-`
     reads JSONL from standard input. Re-running on the same inputs is a no-op
     for articles already stored; an interrupted run resumes where it stopped.
     """
@@ -257,7 +258,8 @@ def _print_summary(report: Any, summary: dict[str, Any], *, db: str, out: str | 
         from .ingest.files import FORMATS
 
         known = ", ".join(sorted(FORMATS, key=lambda s: (FORMATS[s], len(s))))
-        con.print(f"  skipped: {len(skipped)} file(s) of no format copydesk reads ({known}, each perhaps .gz): "
+        con.print(f"  skipped: {len(skipped)} file(s) of no format copydesk reads ({known}, each perhaps "
+                  ".gz, .bz2, .xz or .zst): "
                   + escape(", ".join(skipped[:5])) + (" ..." if len(skipped) > 5 else ""))
     errors = report.errors
     con.print(f"  errors: {len(errors)}" + (" (inputs that could not be used; the rest was read)" if errors else ""))

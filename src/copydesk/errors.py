@@ -7,7 +7,7 @@ caller can catch the whole family at once or one branch of it::
     ├── ConfigError            a settings file or value is wrong
     ├── InputError             one input file or record cannot be used (the run goes on)
     │   ├── DecodeError        bytes that no declared or detected encoding reads
-    │   ├── FormatError        malformed JSON, truncated gzip/WARC, binary data
+    │   ├── FormatError        malformed JSON, truncated gzip/zstd/WARC, binary data
     │   ├── EmptyInputError    an empty file, or a record with no article text
     │   └── TooLargeError      a file or record over the size limit
     ├── StoreError             the database cannot be opened, migrated or written

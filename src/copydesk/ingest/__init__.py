@@ -63,5 +63,5 @@ def _read_one(raw: str, settings: IngestSettings, stdin: TextIO | None, skipped:
         except (UnicodeError, ValueError, OSError) as exc:  # a reader bug must not stop the corpus
             yield FormatError(f"cannot read: {type(exc).__name__}: {exc}", input=name)
     if path.is_dir() and not found:
-        yield InputError("directory holds no readable files (.txt, .html, .json, .jsonl, .csv, .tsv, .warc, optionally .gz)",
-                         input=raw)
+        yield InputError("directory holds no readable files (.txt, .html, .json, .jsonl, .csv, .tsv, .warc, .rss, "
+                         ".parquet, ..., optionally compressed)", input=raw)

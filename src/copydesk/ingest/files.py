@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import gzip
+import io
+import lzma
 import re
 import zlib
 from pathlib import Path
@@ -11,7 +14,7 @@ from typing import BinaryIO, Iterator
 
 from ..errors import DecodeError, EmptyInputError, FormatError, TooLargeError
 
-#: suffix (after an optional .gz) -> reader format
+#: suffix (after an optional compression suffix) -> reader format
 FORMATS = {
     ".txt": "text", ".text": "text",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
@@ -20,19 +23,113 @@ FORMATS = {
     ".csv": "csv", ".tsv": "tsv",
     ".warc": "warc", ".arc": "warc",
     ".rss": "feed", ".atom": "feed", ".xml": "feed",
+    ".parquet": "parquet", ".pq": "parquet",
 }
+
+#: compression suffix -> the compression's name (news dumps come as .jsonl.gz, .json.bz2,
+#: .warc.xz or .jsonl.zst); every reader reads them decompressed as a stream
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
 
 
 def format_of(path: Path) -> str | None:
     """The reader format of a path from its suffixes (``a.jsonl.gz`` -> ``jsonl``)."""
     suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
+    if suffixes and suffixes[-1] in COMPRESSIONS:
         suffixes = suffixes[:-1]
     return FORMATS.get(suffixes[-1]) if suffixes else None
 
 
-def is_gzipped(path: Path) -> bool:
-    return path.suffix.lower() == ".gz"
+def compression_of(path: Path) -> str | None:
+    """The compression a path's last suffix names (``gzip``, ``bzip2``, ``xz``, ``zstd``), or None."""
+    return COMPRESSIONS.get(path.suffix.lower())
+
+
+def stem_of(path: Path) -> str:
+    """A file's name without its compression and format suffixes (``ap-2012.jsonl.zst`` -> ``ap-2012``)."""
+    name = path.name
+    if compression_of(path):
+        name = name[: -len(path.suffix)]
+    return Path(name).stem
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """The file's bytes as a stream, decompressed as its suffix says (see ``COMPRESSIONS``)."""
+    kind = compression_of(path)
+    if kind == "gzip":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if kind == "bzip2":
+        return bz2.open(path, "rb")  # type: ignore[return-value]
+    if kind == "xz":
+        return lzma.open(path, "rb")  # type: ignore[return-value]
+    if kind == "zstd":
+        return io.BufferedReader(_ZstdReader(open(path, "rb")), buffer_size=1 << 16)
+    return open(path, "rb")
+
+
+class _ZstdReader(io.RawIOBase):
+    """A zstd stream decompressed frame by frame, that fails at a file cut inside a frame.
+
+    (zstandard's own ``stream_reader`` ends quietly there, so a dump cut off in transfer would
+    look whole, its last record cut in the middle.)"""
+
+    def __init__(self, raw: BinaryIO):
+        import zstandard
+
+        self._raw = raw
+        self._zstd = zstandard.ZstdDecompressor()
+        self._frame = None  # the decompressor of the current frame
+        self._out = b""
+        self._at = 0
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while self._at >= len(self._out) and not self._done:
+            chunk = self._raw.read(1 << 16)
+            if not chunk:
+                if self._frame is not None and not self._frame.eof:
+                    raise EOFError("the data ends inside a zstd frame")
+                self._done = True
+                break
+            self._out, self._at = self._decompress(chunk), 0
+        n = min(len(buffer), len(self._out) - self._at)
+        buffer[:n] = self._out[self._at:self._at + n]
+        self._at += n
+        return n
+
+    def _decompress(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            if self._frame is None or self._frame.eof:
+                self._frame = self._zstd.decompressobj()
+            out.append(self._frame.decompress(data))
+            data = self._frame.unused_data if self._frame.eof else b""  # the next frame's start
+        return b"".join(out)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def decompress_errors() -> tuple[type[BaseException], ...]:
+    """What a decompressing stream raises on a truncated or corrupt file: EOFError (a stream cut
+    short, every kind), zlib.error, lzma.LZMAError, OSError (gzip's BadGzipFile, bzip2's "Invalid
+    data stream") and zstandard's ZstdError."""
+    import zstandard
+
+    return (EOFError, zlib.error, lzma.LZMAError, OSError, zstandard.ZstdError)
+
+
+def decompress_message(path: Path, exc: BaseException) -> str:
+    """What is wrong with a compressed file, from the error its stream raised."""
+    kind = compression_of(path)
+    if kind is None or (isinstance(exc, OSError) and exc.errno is not None):  # the file itself: missing, no access
+        return f"cannot read file: {getattr(exc, 'strerror', None) or exc}"
+    if isinstance(exc, gzip.BadGzipFile):
+        return f"not a gzip file although it ends in .gz ({exc})"
+    return f"truncated or corrupt {kind} data ({exc})"
 
 
 def walk(path: Path) -> Iterator[tuple[Path, str | None]]:
@@ -59,10 +156,10 @@ def read_limited(stream: BinaryIO, limit: int, *, what: str) -> bytes:
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
-    """A file's bytes, gunzipped if it ends in .gz, within ``limit``."""
+    """A file's bytes, decompressed if its suffix names a compression, within ``limit``."""
     try:
-        if is_gzipped(path):
-            with gzip.open(path, "rb") as fh:
+        if compression_of(path):
+            with open_binary(path) as fh:
                 data = read_limited(fh, limit, what="decompressed file")
         else:
             if path.stat().st_size > limit:
@@ -70,12 +167,8 @@ def read_bytes(path: Path, limit: int) -> bytes:
                     f"file is {path.stat().st_size:,} bytes, over the limit of {limit:,} (ingest.max_file_bytes)"
                 )
             data = path.read_bytes()
-    except (EOFError, zlib.error) as exc:
-        raise FormatError(f"truncated or corrupt gzip data ({exc})") from exc
-    except gzip.BadGzipFile as exc:
-        raise FormatError(f"not a gzip file although it ends in .gz ({exc})") from exc
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror or exc}") from exc
+    except decompress_errors() as exc:
+        raise FormatError(decompress_message(path, exc)) from exc
     if not data.strip():
         raise EmptyInputError("empty file")
     return data

@@ -4,18 +4,17 @@ records it cannot use, and goes on with the rest of its input."""
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import os
-import zlib
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..config import IngestSettings
 from ..errors import EmptyInputError, FormatError, InputError, TooLargeError
 from ..model import InputMark, RawRecord
-from .files import declared_encoding, decode, is_gzipped, looks_binary, read_bytes
+from .files import (compression_of, declared_encoding, decode, decompress_errors, decompress_message, looks_binary,
+                    open_binary, read_bytes, stem_of)
 from .records import from_mapping, make_record
 
 Item = RawRecord | InputError | InputMark
@@ -23,12 +22,12 @@ Item = RawRecord | InputError | InputMark
 
 def read_text(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
     content = decode(read_bytes(path, settings.max_file_bytes))
-    yield make_record(_stem(path), input=name, record=None, fmt="text", content=content)
+    yield make_record(stem_of(path), input=name, record=None, fmt="text", content=content)
 
 
 def read_html(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
     content = decode(read_bytes(path, settings.max_file_bytes))
-    yield make_record(_stem(path), input=name, record=None, fmt="html", content=content)
+    yield make_record(stem_of(path), input=name, record=None, fmt="html", content=content)
 
 
 def read_json(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
@@ -39,7 +38,7 @@ def read_json(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
         raise FormatError(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
     except RecursionError as exc:  # e.g. "[[[[...": json.loads recurses; it must not stop the run
         raise FormatError("malformed JSON: nested too deeply") from exc
-    stem = _stem(path)
+    stem = stem_of(path)
     if isinstance(data, list):
         yield from _json_list(data, stem, name)
     elif isinstance(data, dict) and isinstance(data.get("articles"), list):
@@ -99,9 +98,9 @@ def read_jsonl(path: Path, name: str, settings: IngestSettings) -> Iterator[Item
     declared = declared_encoding(head)
     if declared and declared not in ("utf-8", "utf-8-sig"):  # UTF-16/32 lines cannot be split as bytes
         text = decode(read_bytes(path, settings.max_file_bytes))
-        yield from read_jsonl_stream(io.StringIO(text), _stem(path), name, settings)
+        yield from read_jsonl_stream(io.StringIO(text), stem_of(path), name, settings)
         return
-    yield from _jsonl_records(_decoded_lines(path, name), _stem(path), name, settings)
+    yield from _jsonl_records(_decoded_lines(path, name), stem_of(path), name, settings)
 
 
 def read_csv(path: Path, name: str, settings: IngestSettings, *, delimiter: str = ",") -> Iterator[Item]:
@@ -125,18 +124,18 @@ def read_csv(path: Path, name: str, settings: IngestSettings, *, delimiter: str 
         utf8 = exc.start >= len(head) - 3  # only a character cut at the end of the sample
     if delimiter == ",":
         delimiter = _header_delimiter(head)
-    stem = _stem(path)
+    stem = stem_of(path)
     if not utf8:
         text = decode(read_bytes(path, settings.max_file_bytes))
         yield from _csv_rows(io.StringIO(text.removeprefix("\ufeff"), newline=""), stem, name, settings, delimiter)
         return
     try:
-        with (gzip.open(path, "rb") if is_gzipped(path) else open(path, "rb")) as raw:
+        with open_binary(path) as raw:
             # (bytes past the sample that are not UTF-8 are replaced: one bad byte costs a character)
             stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
             yield from _csv_rows(stream, stem, name, settings, delimiter)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        yield FormatError(f"truncated or corrupt gzip data ({exc}); the rest of the file was not read", input=name)
+    except decompress_errors() as exc:
+        yield FormatError(f"{decompress_message(path, exc)}; the rest of the file was not read", input=name)
 
 
 def _header_delimiter(head: bytes) -> str:
@@ -197,29 +196,27 @@ def read_tsv(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
 
 
 def _head(path: Path, size: int = 65536) -> bytes:
-    """The first ``size`` bytes (decompressed), or what comes before a truncated gzip stream ends:
-    the records in it are still read, and the stream's end is an error after them."""
+    """The first ``size`` bytes (decompressed), or what comes before a truncated compressed stream
+    ends: the records in it are still read, and the stream's end is an error after them."""
     got = b""
     try:
-        with (gzip.open(path, "rb") if is_gzipped(path) else open(path, "rb")) as fh:
+        with open_binary(path) as fh:
             while len(got) < size:
                 chunk = fh.read(min(8192, size - len(got)))
                 if not chunk:
                     break
                 got += chunk
             return got
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        if got:
+    except decompress_errors() as exc:
+        if got and compression_of(path):
             return got
-        raise FormatError(f"truncated or corrupt gzip data ({exc})") from exc
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror or exc}") from exc
+        raise FormatError(decompress_message(path, exc)) from exc
 
 
 def _decoded_lines(path: Path, name: str) -> Iterator[tuple[int, str]]:
     lineno = 0
     try:
-        with (gzip.open(path, "rb") if is_gzipped(path) else open(path, "rb")) as fh:
+        with open_binary(path) as fh:
             for lineno, raw in enumerate(fh, start=1):
                 if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
@@ -232,22 +229,28 @@ def _decoded_lines(path: Path, name: str) -> Iterator[tuple[int, str]]:
                         yield -lineno, str(exc.reason)  # the error names the line
                         continue
                 yield lineno, line
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        yield -(lineno + 1), f"truncated or corrupt gzip data after line {lineno} ({exc})"
+    except decompress_errors() as exc:
+        yield -(lineno + 1), f"{decompress_message(path, exc)} after line {lineno}"
 
 
-def read_warc(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
-    """HTML responses (and resource records) of a WARC file, gzipped or not."""
+def read_warc(path: Path, name: str, settings: IngestSettings, *, whole: bool | None = None,
+              skip: int = 0) -> Iterator[Item]:
+    """HTML responses (and resource records) of a WARC file: plain, gzipped record by record (as
+    crawlers write them, read by warcio) or compressed whole (.warc.bz2, .warc.xz, .warc.zst, and
+    a .warc.gz made by gzipping the whole file: warcio refuses that one at its second record, and
+    the file is then read on as one stream, past the ``skip`` records already read)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.bufferedreaders import ChunkedDataException
     from warcio.exceptions import ArchiveLoadFailed
     from warcio.statusandheaders import StatusAndHeadersParserException
 
-    stem = _stem(path)
+    stem = stem_of(path)
     n = 0
+    if whole is None:
+        whole = compression_of(path) not in (None, "gzip")  # a stream of unknown size, decompressed here
     try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
+        with (open_binary(path) if whole else open(path, "rb")) as fh:
+            size = None if whole else os.fstat(fh.fileno()).st_size
             records = ArchiveIterator(fh, arc2warc=True)
             for rec in records:
                 # warcio yields a record for a half-written header block (a WARC-Type cut to
@@ -267,6 +270,8 @@ def read_warc(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
                         raise EOFError(f"a {rec.rec_type} record is missing {missing:,} bytes of its Content-Length")
                     continue
                 n += 1
+                if n <= skip:
+                    continue
                 uri = rec.rec_headers.get_header("WARC-Target-URI")
                 where = f"record {n} ({uri})" if uri else f"record {n}"
                 try:
@@ -287,14 +292,20 @@ def read_warc(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
             # warcio also stops silently at a record whose headers (or gzip member) were cut
             # off: its offset then stays at the end of the last whole record, short of the
             # file's end. Without this check a truncated WARC would look complete.
-            if records.offset < size:
+            if size is None:
+                if fh.read(1):
+                    raise EOFError(f"the bytes at offset {records.offset:,} are not a complete record")
+            elif records.offset < size:
                 raise EOFError(f"{size - records.offset:,} bytes at offset {records.offset:,} "
                                "are not a complete record")
     # warcio raises unrelated types for a record cut inside its headers (an AttributeError
     # when WARC-Target-URI is missing, a parser exception for a half header line); they
     # must become an error for this file, not stop the whole run.
     except (ArchiveLoadFailed, StatusAndHeadersParserException, ChunkedDataException,
-            EOFError, OSError, ValueError, AttributeError, TypeError) as exc:
+            ValueError, AttributeError, TypeError, *decompress_errors()) as exc:
+        if isinstance(exc, ArchiveLoadFailed) and "non-chunked" in str(exc) and not whole:
+            yield from read_warc(path, name, settings, whole=True, skip=n)
+            return
         reason = "truncated or corrupt WARC" if n else "not a readable WARC file"
         # (warcio's AttributeError and TypeError say only what was None, not what is wrong with the file)
         why = ("a record's headers are cut off or lack a required field" if isinstance(exc, (AttributeError, TypeError))
@@ -318,14 +329,6 @@ def _missing_bytes(rec) -> int:
     return max(0, getattr(rec.raw_stream, "limit", 0) or 0)
 
 
-def _stem(path: Path) -> str:
-    name = path.name
-    for suffix in (".gz",):
-        if name.lower().endswith(suffix):
-            name = name[: -len(suffix)]
-    return Path(name).stem
-
-
 def read_feed(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
     """An RSS or Atom feed (any dialect feedparser reads: RSS 0.9x-2.0, RSS 1.0, Atom): each item a
     record, read as a JSON record's fields are (``records.from_mapping``): the full text
@@ -343,7 +346,7 @@ def read_feed(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
         why = f" ({feed.bozo_exception})" if feed.get("bozo") and feed.get("bozo_exception") else ""
         raise FormatError(f"no RSS or Atom items in this file{why}")
     outlet = (feed.feed.get("title") or "").strip() or None
-    stem = _stem(path)
+    stem = stem_of(path)
     for n, entry in enumerate(feed.entries, 1):
         link = entry.get("link")
         where = f"item {n}" + (f" ({link})" if link else "")
@@ -361,6 +364,59 @@ def read_feed(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
             yield exc.at(input=name, record=where)
 
 
+def read_parquet(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
+    """A Parquet table (as news datasets are published: Hugging Face exports, Common Crawl News
+    extracts), read with pyarrow (the ``parquet`` extra) a batch of rows at a time, so a table
+    of any size is read in bounded memory: each row a record, its columns read as a JSON
+    record's fields are (``records.from_mapping``: the same names and aliases). Timestamps come
+    as ISO dates, binary columns are decoded as text. A row without an article text, or one over
+    ``ingest.max_record_bytes``, is an error naming its row; the rest is read."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise FormatError('reading Parquet needs the pyarrow package: pip install "copydesk[parquet]"') from None
+    stem = stem_of(path)
+    try:
+        source = pa.BufferReader(read_bytes(path, settings.max_file_bytes)) if compression_of(path) else str(path)
+        table = pq.ParquetFile(source)
+    except (pa.ArrowException, OSError) as exc:
+        raise FormatError(f"not a readable Parquet file ({exc})") from exc
+    if table.metadata.num_rows == 0:
+        raise EmptyInputError("no rows in this Parquet table")
+    row_no = 0
+    try:
+        for batch in table.iter_batches(batch_size=256):
+            for row in batch.to_pylist():
+                row_no += 1
+                where = f"row {row_no}"
+                obj = {k: _cell(v) for k, v in row.items() if v is not None}
+                size = sum(len(v) for v in obj.values() if isinstance(v, str))
+                if size > settings.max_record_bytes:
+                    yield TooLargeError(f"row of {size:,} characters is over the limit of "
+                                        f"{settings.max_record_bytes:,} (ingest.max_record_bytes)", input=name, record=where)
+                    continue
+                try:
+                    yield from_mapping(obj, default_id=f"{stem}-{row_no}", input=name, record=where)
+                except InputError as exc:
+                    yield exc.at(input=name, record=where)
+    except (pa.ArrowException, OSError) as exc:
+        yield FormatError(f"unreadable Parquet data ({exc}); the rest of the file was not read", input=name,
+                          record=f"row {row_no + 1}")
+
+
+def _cell(value):
+    """A Parquet cell as a JSON record would hold it: text for bytes and timestamps."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        try:
+            return decode(bytes(value))
+        except InputError:
+            return None
+    if hasattr(value, "isoformat"):  # datetime, date, time
+        return value.isoformat()
+    return value
+
+
 READERS: dict[str, Callable[[Path, str, IngestSettings], Iterator[Item]]] = {
     "text": read_text,
     "html": read_html,
@@ -370,4 +426,5 @@ READERS: dict[str, Callable[[Path, str, IngestSettings], Iterator[Item]]] = {
     "tsv": read_tsv,
     "warc": read_warc,
     "feed": read_feed,
+    "parquet": read_parquet,
 }
