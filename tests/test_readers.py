@@ -188,6 +188,7 @@ def test_jsonl_of_common_scraper_and_api_schemas(tmp_path: Path):
     src = tmp_path / "mixed.jsonl"
     src.write_text("\n".join(json.dumps(r) for r in [
         {"article_id": "np-1", "source_domain": "planet.example", "date_publish": "2024-03-05 10:00:00",
+         "date_download": "2024-03-07 08:00:00",
          "maintext": body("Lima"), "authors": ["Lois Lane"], "title": "Lima"},
         {"uuid": "api-1", "source": {"id": None, "name": "Daily Planet"}, "publishedAt": "2024-03-06T08:30:00Z",
          "Article_Text": body("Suva"), "author": "Clark Kent", "url": "https://planet.example/suva"},
@@ -201,6 +202,7 @@ def test_jsonl_of_common_scraper_and_api_schemas(tmp_path: Path):
     assert set(arts) == {"np-1", "api-1", "ts-1", "ts-2", "gd-1"}
     assert arts["np-1"].source == "planet.example" and arts["np-1"].byline == "Lois Lane"
     assert arts["np-1"].published.startswith("2024-03-05T10:00")
+    assert arts["np-1"].crawled.startswith("2024-03-07T08:00")  # news-please's crawl time: a bound, not the date
     assert arts["api-1"].source == "Daily Planet" and arts["api-1"].byline == "Clark Kent"
     assert arts["api-1"].published.startswith("2024-03-06T08:30") and "Suva" in arts["api-1"].text
     assert arts["ts-1"].published.startswith("2024-03-06T10:00") and "Apia" in arts["ts-1"].text

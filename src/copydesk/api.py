@@ -3,11 +3,12 @@ and the web UI call these functions and nothing below them."""
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 from .config import Settings, load_settings
 from .engines import LocalEngine
@@ -271,3 +272,16 @@ def story_summaries(store: SQLStore, *, sort: str = "size") -> list[StorySummary
         "recent": lambda x: (date_sort_key(x.first_seen) or "", x.id),
     }
     return sorted(out, key=keys[sort], reverse=sort == "recent")
+
+
+def export(store: SQLStore, out: str | os.PathLike, *, fmt: str | None = None,
+           group_types: Iterable[str] = ("duplicate", "near_duplicate"), dedup: bool = False, text: bool = True,
+           progress: Callable[[dict], None] | None = None):
+    """Write one row per stored article (its story, the article it derives from, how and how much,
+    its group of copies and whether the group keeps it) to ``out`` as JSON Lines, CSV or Parquet
+    (``fmt``, else the file's suffix); with ``dedup`` only the article each group of copies keeps.
+    Returns ``export.ExportStats``. See ``copydesk.export``."""
+    from . import export as exporter
+
+    return exporter.write(store, out, fmt=fmt, group_types=tuple(group_types), dedup=dedup, text=text,
+                          progress=progress)

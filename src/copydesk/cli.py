@@ -341,6 +341,42 @@ def report(db: str, out: str | None) -> None:
 
 @cli.command()
 @db_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the rows to FILE: .jsonl, .csv or .parquet (the suffix names the format).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default=None,
+              help="The format, where FILE's suffix does not say it.")
+@click.option("--dedup", is_flag=True,
+              help="Only the article each group of copies keeps (its original, else its earliest).")
+@click.option("--group-types", default="duplicate,near_duplicate", show_default=True, metavar="TYPES",
+              help="Relation types that join articles into one group of copies (comma-separated, of "
+                   "duplicate, near_duplicate, partial, rewrite).")
+@click.option("--no-text", is_flag=True, help="Leave the clean texts out (labels only).")
+@json_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@handle_errors
+def export(db: str, out: str, fmt: str | None, dedup: bool, group_types: str, no_text: bool, as_json: bool,
+           quiet: bool) -> None:
+    """Write one row per article: its story, the article it derives from (how, how much, how
+    sure), its group of copies and whether the group keeps it; with --dedup, the corpus with
+    its copies left out. A JSONL export with texts is itself copydesk input."""
+    if not store_exists(db):
+        raise CopydeskError(f"{db}: no such database (run `copydesk analyze PATH --db {db}` first)")
+    types = [t.strip() for t in group_types.split(",") if t.strip()]
+    with open_store(db, readonly=True) as store, \
+            _Progress(not quiet and not as_json and sys.stderr.isatty()) as progress:
+        total = store.count_articles()
+        stats = api.export(store, out, fmt=fmt, group_types=types, dedup=dedup, text=not no_text,
+                           progress=lambda row: progress("exporting", 1, total))
+    if as_json:
+        click.echo(json.dumps(stats.to_dict()))
+    elif not quiet:
+        left = f", {stats.left_out:,} copies left out" if dedup else ""
+        click.echo(f"wrote {stats.written:,} of {stats.articles:,} articles to {stats.path} ({stats.format}; "
+                   f"{stats.groups:,} groups of copies{left})")
+
+
+@cli.command()
+@db_option
 @json_option
 @handle_errors
 def errors(db: str, as_json: bool) -> None:

@@ -201,6 +201,10 @@ class Change(_Record):
                 "derived": _span(self.derived)}
 
 
+#: the kinds of reuse, from the closest copy to the loosest
+RELATION_TYPES = ("duplicate", "near_duplicate", "partial", "rewrite")
+
+
 @dataclass(frozen=True, slots=True)
 class Relation(_Record):
     """``derived`` reuses text of ``original``."""

@@ -14,8 +14,9 @@ def extract(rec: RawRecord) -> Extracted:
     """HTML through trafilatura, plain text through the news-aware header rules."""
     ex = extract_html(rec) if rec.format == "html" else extract_text(rec)
     meta = dict(ex.meta)
-    if meta.get("published"):
-        meta["published"] = normalize_date(meta["published"])
+    for key in ("published", "crawled"):
+        if meta.get(key):
+            meta[key] = normalize_date(meta[key])
     if meta != dict(ex.meta):
         from dataclasses import replace
 

@@ -25,6 +25,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "published": ("published", "date", "published_at", "publish_date", "date_publish", "date_published",
                   "publication_date", "published_date", "datetime", "pubdate", "pub_date", "timestamp", "seendate"),
     "byline": ("byline", "author", "authors", "author_name", "creator"),
+    # when a crawler fetched it (news-please's date_download): a bound of its publication, never taken for it
+    "crawled": ("crawled", "crawled_at", "date_download", "download_date", "fetched_at", "crawl_date"),
 }
 TEXT_KEYS = ("text", "body", "content", "article", "maintext", "article_text", "full_text", "body_text", "story")
 HTML_KEYS = ("html", "raw_html", "html_content", "page_html")

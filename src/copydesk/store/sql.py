@@ -461,6 +461,14 @@ class SQLStore:
                        "LIMIT ? OFFSET ?", [*args, limit, offset])
         return total, [self._relation(r) for r in rows]
 
+    def relation_edges(self) -> list[Relation]:
+        """Every relation without its evidence, passages and changes (who derives from whom, how,
+        how much), in (original, derived) order: what a dataset export needs, light at any size."""
+        return [Relation(original=o, derived=d, type=t, via=via, share=share, direction_confidence=conf)
+                for o, d, t, via, share, conf in self._x(
+                    "SELECT original, derived, type, via, share, direction_confidence FROM relations "
+                    "ORDER BY original, derived")]
+
     def relations_from(self, originals: list[str]) -> list[Relation]:
         """Every relation whose original is one of ``originals`` (a story's articles: a story
         holds both ends of each of its relations)."""
