@@ -153,6 +153,31 @@ def test_search(client: TestClient):
     assert_envelope(client.get("/api/search"), 422, "invalid")
 
 
+def test_export_streams_the_rows_copydesk_export_writes(client: TestClient, demo_db: Path, tmp_path: Path):
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from copydesk.cli import cli
+
+    res = client.get("/api/export", params={"dedup": "true"})
+    assert res.status_code == 200 and res.headers["content-type"].startswith("application/x-ndjson")
+    assert 'filename="copydesk-export-dedup.jsonl"' in res.headers["content-disposition"]
+    out = tmp_path / "cli.jsonl"
+    assert CliRunner().invoke(cli, ["export", "--db", str(demo_db), "--out", str(out), "--dedup"]).exit_code == 0
+    assert res.text == out.read_text(encoding="utf-8")  # the API and the CLI give the same rows
+    rows = [json.loads(line) for line in res.text.splitlines()]
+    assert "aggregator-dupe" not in {r["id"] for r in rows} and all(r["keep"] for r in rows)
+    res = client.get("/api/export", params={"format": "csv", "text": "false"})
+    table = list(csv.DictReader(io.StringIO(res.text)))
+    assert res.headers["content-type"].startswith("text/csv") and "text" not in table[0]
+    dupe = next(r for r in table if r["id"] == "aggregator-dupe")
+    assert (dupe["reuse_type"], dupe["keep"]) == ("duplicate", "False")
+    assert_envelope(client.get("/api/export", params={"group_types": "copies"}), 400, "bad_request")
+    assert_envelope(client.get("/api/export", params={"format": "xml"}), 422, "invalid")
+
+
 def test_every_error_is_one_envelope(client: TestClient):
     assert_envelope(client.get("/api/nothing-here"), 404, "not_found")
     assert_envelope(client.post("/api/stories"), 405, "method_not_allowed")
@@ -168,7 +193,7 @@ def test_openapi_and_docs(client: TestClient):
     spec = client.get("/openapi.json").json()
     paths = set(spec["paths"])
     assert {"/api/stories", "/api/stories/{story_id}", "/api/articles", "/api/articles/{article_id}",
-            "/api/relations", "/api/compare/{a}/{b}", "/api/search"} <= paths
+            "/api/relations", "/api/compare/{a}/{b}", "/api/search", "/api/export"} <= paths
     assert "post" in spec["paths"]["/api/articles"]
     assert not any(p.startswith("/stories") for p in paths)  # pages are not API
     html = client.get("/docs").text

@@ -17,6 +17,7 @@ export with texts is itself copydesk input.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +107,7 @@ class Labels:
             kept = min(group, key=rank)
             for article in group:
                 self.group[article] = kept
-        self.groups = len(by_root)
+        self.groups = len(by_root)  # (each of two articles or more)
 
     def row(self, article: Article, *, text: bool) -> dict[str, Any]:
         parent = self.parent.get(article.id)
@@ -152,7 +153,7 @@ def write(store, path: str | Path, *, fmt: str | None = None, group_types: Colle
     path = Path(path)
     fmt = format_of(path, fmt)
     labels, made = rows(store, group_types=group_types, dedup=dedup, text=text)
-    columns = [c for c in COLUMNS if text or c != "text"]
+    columns = columns_of(text)
     total = store.count_articles()
     written = 0
 
@@ -165,26 +166,34 @@ def write(store, path: str | Path, *, fmt: str | None = None, group_types: Colle
             yield row
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "jsonl":
-        with open(path, "w", encoding="utf-8") as fh:
-            for row in counted():
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            out = csv.DictWriter(fh, fieldnames=columns)
-            out.writeheader()
-            out.writerows(counted())
-    else:
+    if fmt == "parquet":
         _write_parquet(path, columns, counted())
-    return ExportStats(str(path), fmt, total, written, sum(1 for g in _group_sizes(labels) if g > 1),
-                       total - written if dedup else 0)
+    else:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.writelines(lines(counted(), fmt, columns))
+    return ExportStats(str(path), fmt, total, written, labels.groups, total - written if dedup else 0)
 
 
-def _group_sizes(labels: Labels) -> Iterator[int]:
-    sizes: dict[str, int] = {}
-    for kept in labels.group.values():
-        sizes[kept] = sizes.get(kept, 0) + 1
-    return iter(sizes.values())
+def columns_of(text: bool) -> list[str]:
+    return [c for c in COLUMNS if text or c != "text"]
+
+
+def lines(made: Iterator[dict[str, Any]], fmt: str, columns: list[str]) -> Iterator[str]:
+    """The rows as the text of a JSONL or CSV file (with its header row), a row at a time."""
+    if fmt == "jsonl":
+        for row in made:
+            yield json.dumps(row, ensure_ascii=False) + "\n"
+        return
+    buf = io.StringIO()
+    out = csv.DictWriter(buf, fieldnames=columns)
+    out.writeheader()
+    for row in made:
+        out.writerow(row)
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    if buf.getvalue():  # the header of an empty export
+        yield buf.getvalue()
 
 
 def _write_parquet(path: Path, columns: list[str], made: Iterator[dict[str, Any]], batch: int = 2048) -> None:

@@ -6,8 +6,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 
+from .. import export as exporter
 from ..compare import compare as compare_articles
+from ..store import open_store
 from . import ingest as web_ingest
 from .app import ApiError, Web
 from .views import SORTS
@@ -79,6 +82,30 @@ def list_relations(request: Request, article: str | None = Query(None, descripti
                    limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     total, rels = _web(request).store.relations_page(article=article, type=type, limit=limit, offset=offset)
     return page(request, [r.to_dict() for r in rels], total, limit, offset)
+
+
+@router.get("/export", summary="The dataset export: a row per article (JSON Lines or CSV)",
+            response_class=StreamingResponse)
+def export(request: Request,
+           format: Literal["jsonl", "csv"] = Query("jsonl", description="jsonl (JSON Lines) or csv."),
+           dedup: bool = Query(False, description="Only the article each group of copies keeps."),
+           group_types: str = Query("duplicate,near_duplicate", max_length=200,
+                                    description="Relation types that join articles into one group of copies."),
+           text: bool = Query(True, description="Include the clean texts.")) -> StreamingResponse:
+    """What ``copydesk export`` writes, streamed: each article's story, role, the article it
+    derives from (type, share, confidence), its copies, its group and whether the group keeps it."""
+    types = exporter.check_types([t.strip() for t in group_types.split(",") if t.strip()])
+    db_path = _web(request).db_path
+
+    def body():
+        # its own connection: the rows are read while the response is sent, a thread at a time
+        with open_store(db_path, readonly=True) as store:
+            _, made = exporter.rows(store, group_types=types, dedup=dedup, text=text)
+            yield from exporter.lines(made, format, exporter.columns_of(text))
+
+    media = "application/x-ndjson" if format == "jsonl" else "text/csv; charset=utf-8"
+    return StreamingResponse(body(), media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="copydesk-export{"-dedup" if dedup else ""}.{format}"'})
 
 
 def _compare(request: Request, a: str, b: str) -> dict[str, Any]:
