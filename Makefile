@@ -22,6 +22,7 @@ demo: install
 	@echo "Next: $(VENV)/bin/copydesk compare riverside-gazette-original valley-daily-rewrite --db build/demo.db"
 	@echo "      $(VENV)/bin/copydesk stories --db build/demo.db; $(VENV)/bin/copydesk story ID --db build/demo.db"
 	@echo "      $(VENV)/bin/copydesk serve --db build/demo.db  (then open http://127.0.0.1:8000/)"
+	@echo "      $(VENV)/bin/copydesk export --db build/demo.db --out build/demo-dedup.jsonl --dedup  (the corpus without its copies)"
 
 # Debian's Chromium for the browser tests (a no-op when it is installed)
 chromium:
