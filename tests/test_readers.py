@@ -547,6 +547,13 @@ def test_a_crawl_time_bounds_the_direction_but_is_no_publication_date(tmp_path: 
         assert (rel.original, rel.derived) == (f"{stem}-1", f"{stem}-2")
         assert not any("published first" in e for e in rel.evidence)
         assert any("pasted social posts (@janeroe)" in e for e in rel.evidence)
+        # on the story's timeline the undated original stands at its crawl time, said to be one
+        [story] = [s for s in report.stories if f"{stem}-1" in s.articles]
+        entries = {t.article: t for t in story.timeline}
+        assert entries[f"{stem}-1"].crawled and entries[f"{stem}-1"].published.startswith(when[:10])
+        assert not entries[f"{stem}-2"].crawled and entries[f"{stem}-2"].published.startswith("2024-05-20")
+        shown = CliRunner().invoke(cli, ["story", story.id, "--db", str(tmp_path / f"{when[:10]}.db")]).output
+        assert f"{when[:10]}T12:00:00+00:00 (crawled)" in shown
         if clue:
             assert any(clue in e and "before" in e for e in rel.evidence)
 

@@ -576,7 +576,8 @@ def story(story_id: str, db: str, as_json: bool) -> None:
     con.print(tree)
     con.print("[bold]timeline[/]")
     for t in s.timeline:
-        con.print(f"  {t.published or 'undated':<26} {escape(t.source or '-'):<20} {escape(t.article)}")
+        when = f"{t.published} (crawled)" if t.crawled and t.published else (t.published or "undated")
+        con.print(f"  {when:<26} {escape(t.source or '-'):<20} {escape(t.article)}")
     if s.entities:
         con.print("[bold]entities[/]")
         for e in s.entities:

@@ -228,9 +228,13 @@ class TreeEdge(_Record):
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry(_Record):
+    """An article on its story's timeline. ``published`` is its date there: its publication
+    date, or, where ``crawled`` is true, only when a crawler fetched it (it declares none)."""
+
     article: str
     source: str | None
     published: str | None
+    crawled: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -435,6 +435,11 @@ class SQLStore:
         rows = self._x(self.SUMMARY_SQL).fetchall()
         return [(i, t, n or 0, json.loads(o) if o else [], f) for i, t, n, o, f in rows]
 
+    def crawl_dated(self) -> set[str]:
+        """The articles that declare no publication date but were crawled (``Article.seen`` is then
+        the crawl time)."""
+        return {r[0] for r in self._x("SELECT id FROM articles WHERE published IS NULL AND crawled IS NOT NULL")}
+
     def story_members(self) -> list[tuple[str, str, str | None, str | None]]:
         """(story, article, source, date) for every article that belongs to a story (the date as in
         ``article_meta``)."""

@@ -40,7 +40,7 @@ def build_stories(
     del terms
     store.replace_story_links(links, key)
     stories, changes = group_stories(clusters, relations, order=order, previous=previous,
-                                     titles=titles, published=published, sources=sources)
+                                     titles=titles, published=published, sources=sources, crawled=store.crawl_dated())
     t1 = time.perf_counter()
     from .enrich import enrich_stories
 

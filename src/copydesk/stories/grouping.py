@@ -8,7 +8,7 @@ relations. Entities, facts and the brief are added afterwards (``enrich.py``).""
 from __future__ import annotations
 
 from datetime import date
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -104,9 +104,10 @@ def cluster_with_links(
 def group_stories(
     clusters: Sequence[Sequence[str]], relations: Sequence[Relation], *, order: Mapping[str, int],
     previous: Mapping[str, str], titles: Mapping[str, str | None], published: Mapping[str, str | None],
-    sources: Mapping[str, str | None],
+    sources: Mapping[str, str | None], crawled: Collection[str] = (),
 ) -> tuple[list[Story], list[StoryChange]]:
-    """Stories (without entities, facts, brief) for ``clusters``, ids kept from ``previous``."""
+    """Stories (without entities, facts, brief) for ``clusters``, ids kept from ``previous``;
+    ``crawled``: the articles whose date in ``published`` is only their crawl time."""
     ids, changes = assign_story_ids(clusters, previous, order)
     derived_from: dict[str, str] = {}
     for r in relations:
@@ -125,7 +126,7 @@ def group_stories(
             id=sid, title=titles.get(lead) or next((titles[a] for a in members if titles.get(a)), None),
             articles=tuple(members), originals=tuple(originals), first_seen=first_seen,
             tree=tuple(TreeEdge(a, parent.get(a)) for a in members),
-            timeline=tuple(TimelineEntry(a, sources.get(a), published.get(a)) for _, _, a in dated),
+            timeline=tuple(TimelineEntry(a, sources.get(a), published.get(a), a in crawled) for _, _, a in dated),
         ))
     return stories, changes
 

@@ -349,6 +349,7 @@ def timeline_geometry(story: Story, meta: dict[str, Article], *, width: int = 76
         lane = lanes.index(e.source or "(unknown source)")
         points.append({"article": e.article, "href": article_href(e.article), "x": round(x, 1),
                        "y": top + lane * lane_h + lane_h / 2, "source": e.source, "published": e.published,
+                       "crawled": e.crawled,
                        "original": e.article in originals,
                        "title": (meta[e.article].title if e.article in meta else None)})
     ticks: list[dict[str, Any]] = []
@@ -373,7 +374,8 @@ def _entry(article: str, meta: dict[str, Article]):
     from ..model import TimelineEntry
 
     a = meta.get(article)
-    return TimelineEntry(article, a.source if a else None, a.seen if a else None)
+    return TimelineEntry(article, a.source if a else None, a.seen if a else None,
+                         bool(a and a.published is None and a.crawled))
 
 
 def _tick_label(t: float, span: float) -> str:
