@@ -241,6 +241,45 @@ def test_corrupt_and_cut_parquet_files(tmp_path: Path):
     assert o.ids == GOOD_IDS == o.cli_ids and o.exit_code == 0 and "Traceback" not in o.output
 
 
+def test_parquet_values_python_cannot_hold_and_a_table_without_text(tmp_path: Path):
+    """A timestamp out of Python's range (milliseconds stored as microseconds) costs that row its date,
+    not the run; ids that pandas wrote as floats are ids; a table with no text column is one error
+    naming its columns, not one per row; the files after them are read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    write_good(tmp_path)
+    odd = tmp_path / "odd.parquet"
+    pq.write_table(pa.table({
+        "id": pa.array([1.0, 2.0, None]),
+        "text": [body("Lima"), body("Suva"), body("Apia")],
+        "date": pa.array([9 * 10**18, 1_709_632_860_000_000, None], type=pa.timestamp("us")),
+        "tags": [["port", None], None, []],
+    }), odd)
+    labels = tmp_path / "labels.parquet"
+    pq.write_table(pa.table({"id": ["x1", "x2"], "url": ["https://a.example/1", "https://a.example/2"],
+                             "title": ["A link list", "without texts"]}), labels)
+    o = run_both(tmp_path, [odd, labels, tmp_path / "good.jsonl"])
+    err = assert_one_error(o, input=labels, kind="format", words=["no column holds an article's text", "id, url, title"],
+                           good=GOOD_IDS | {"1", "2", "odd-3"})
+    assert err.record is None
+    dates = {a.id: a.published for a in o.api.articles}
+    assert dates["1"] is None and dates["2"].startswith("2024-03-05T10:01")
+
+
+def test_a_corrupt_zstd_frame_keeps_every_line_before_it(tmp_path: Path):
+    import zstandard
+
+    write_good(tmp_path)
+    bad = tmp_path / "feed.jsonl.zst"
+    lines = "".join(json.dumps({"id": f"z-{i}", "text": body(f"Town {i}")}) + "\n" for i in range(300))
+    bad.write_bytes(zstandard.ZstdCompressor().compress(lines.encode("utf-8")) + b"not zstd at all")
+    o = run_both(tmp_path, [tmp_path / "good.jsonl", bad])
+    err = assert_one_error(o, input=bad, kind="format", words=["zstd", "after line 300"],
+                           good=GOOD_IDS | {f"z-{i}" for i in range(300)})
+    assert "corrupt" in err.reason
+
+
 def _warc(path: Path, n: int) -> list[int]:
     """A gzipped WARC of ``n`` HTML responses; returns each response's start offset and the end."""
     starts = []

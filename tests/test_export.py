@@ -36,7 +36,7 @@ def test_every_article_is_labelled_with_its_story_its_source_and_its_group(demo_
         stories = {a: store.story_of(a) for a in ids}
         relations = store.relations()
     assert list(rows) == ids and stats["written"] == stats["articles"] == len(ids) and stats["left_out"] == 0
-    assert all(rows[a]["story"] == stories[a] for a in ids)
+    assert all(rows[a]["story_id"] == stories[a] for a in ids)
     # the two exact copies of the original: derived from it, in its group, not kept
     for copy in ("aggregator-dupe", "wire-copy"):
         r = rows[copy]
@@ -52,14 +52,15 @@ def test_every_article_is_labelled_with_its_story_its_source_and_its_group(demo_
     # an independent report of the same story: no relation, same story
     independent = rows["metro-herald-independent"]
     assert (independent["role"], independent["derived_from"]) == ("unrelated", None)
-    assert independent["story"] == original["story"] and independent["story"] is not None
-    assert rows["harbour-times"]["story"] != original["story"]
+    assert independent["story_id"] == original["story_id"] and independent["story_id"] is not None
+    assert rows["harbour-times"]["story_id"] != original["story_id"]
     # the relation each derived row names is a stored one, with its confidence
     by_pair = {(rel.original, rel.derived): rel for rel in relations}
     for r in rows.values():
         if r["derived_from"]:
             assert r["direction_confidence"] == by_pair[r["derived_from"], r["id"]].direction_confidence
     assert original["text"].startswith("A 40-metre section of the flood defence")
+    assert not list(tmp_path.glob(".*.part"))  # written to a temporary file, renamed at the end
 
 
 def test_dedup_leaves_the_copies_out_and_its_output_is_copydesk_input(demo_db: Path, tmp_path: Path):
@@ -112,6 +113,11 @@ def test_a_group_keeps_the_article_that_derives_from_none_else_the_earliest():
     assert labels.group == {"a": "b", "b": "b", "c": "b"} and labels.groups == 1
     assert labels.parent["c"].original == "b"  # the surer of its two relations
     assert labels.copies == {"a": 2, "b": 1}
+    # an original that is not stored (gone from the store) keeps nothing from its copies: a stored one is kept;
+    # a relation of an article with itself makes no group
+    ghost = Labels([Relation("ghost", "x", "duplicate", 1.0, 0.9), Relation("ghost", "y", "duplicate", 1.0, 0.9),
+                    Relation("z", "z", "duplicate", 1.0, 0.9)], [], {"x": 0, "y": 1, "z": 2}, {}, ("duplicate",))
+    assert ghost.group["x"] == ghost.group["y"] == "x" and "z" not in ghost.group and ghost.groups == 1
 
 
 @pytest.mark.parametrize("args,words", [

@@ -366,7 +366,7 @@ def export(db: str, out: str, fmt: str | None, dedup: bool, group_types: str, no
             _Progress(not quiet and not as_json and sys.stderr.isatty()) as progress:
         total = store.count_articles()
         stats = api.export(store, out, fmt=fmt, group_types=types, dedup=dedup, text=not no_text,
-                           progress=lambda row: progress("exporting", 1, total))
+                           progress=lambda row: progress("exporting", 1, total))  # (each article read)
     if as_json:
         click.echo(json.dumps(stats.to_dict()))
     elif not quiet:

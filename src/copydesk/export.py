@@ -10,8 +10,9 @@ first ingested. Partial reuses and rewrites carry material of their own and are 
 unless their types are named too.
 
 Rows stream from the store (one article at a time), so an export of any size is written in
-bounded memory; only the relations, light, are held. JSON Lines, CSV and Parquet; a JSONL
-export with texts is itself copydesk input.
+bounded memory: only the relations (light) and each article's id and date are held. JSON
+Lines, CSV and Parquet, written to a temporary file renamed at the end (a failed export leaves
+no half file); a JSONL export with texts is itself copydesk input.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from .unionfind import UnionFind
 GROUP_TYPES = ("duplicate", "near_duplicate")
 FORMATS = ("jsonl", "csv", "parquet")
 #: the columns, in order; ``text`` only when texts are exported
-COLUMNS = ("id", "source", "url", "title", "published", "crawled", "byline", "story", "role", "derived_from",
+COLUMNS = ("id", "source", "url", "title", "published", "crawled", "byline", "story_id", "role", "derived_from",
            "reuse_type", "share", "direction_confidence", "copies", "group", "keep", "input", "record", "text")
 
 
@@ -80,6 +81,7 @@ class Labels:
         self.story = {article: story for story, article, _, _ in members}
         self.parent: dict[str, Relation] = {}
         self.copies: dict[str, int] = {}
+        relations = [rel for rel in relations if rel.original != rel.derived]
         for rel in relations:
             self.copies[rel.original] = self.copies.get(rel.original, 0) + 1
             if rel.via is None:  # the article it derives from directly: the surest, then the largest share
@@ -97,9 +99,9 @@ class Labels:
         for article in list(sets.parent):
             by_root.setdefault(sets.find(article), []).append(article)
 
-        def rank(article: str) -> tuple:
+        def rank(article: str) -> tuple:  # stored first, then not derived, then the earliest, the first ingested
             instant = to_instant(seen.get(article))
-            return (article in derived_in_group, instant is None, instant[0] if instant else 0.0,
+            return (article not in order, article in derived_in_group, instant is None, instant[0] if instant else 0.0,
                     order.get(article, len(order)))
 
         self.group: dict[str, str] = {}
@@ -116,7 +118,7 @@ class Labels:
         row: dict[str, Any] = {
             "id": article.id, "source": article.source, "url": article.url, "title": article.title,
             "published": article.published, "crawled": article.crawled, "byline": article.byline,
-            "story": self.story.get(article.id),
+            "story_id": self.story.get(article.id),
             "role": "derived" if parent is not None else ("original" if copies else "unrelated"),
             "derived_from": parent.original if parent else None,
             "reuse_type": parent.type if parent else None,
@@ -131,8 +133,9 @@ class Labels:
 
 
 def rows(store, *, group_types: Collection[str] = GROUP_TYPES, dedup: bool = False,
-         text: bool = True) -> tuple[Labels, Iterator[dict[str, Any]]]:
-    """(the labels, the rows in ingest order); with ``dedup`` only each group's kept article."""
+         text: bool = True, progress=None) -> tuple[Labels, Iterator[dict[str, Any]]]:
+    """(the labels, the rows in ingest order); with ``dedup`` only each group's kept article.
+    ``progress`` is called with each article read, written or not."""
     meta = store.article_meta()
     labels = Labels(store.relation_edges(), store.story_members(), {m[0]: i for i, m in enumerate(meta)},
                     {m[0]: m[3] for m in meta}, check_types(group_types))
@@ -140,6 +143,8 @@ def rows(store, *, group_types: Collection[str] = GROUP_TYPES, dedup: bool = Fal
     def made() -> Iterator[dict[str, Any]]:
         for article in store.articles():
             row = labels.row(article, text=text)
+            if progress is not None:
+                progress(row)
             if row["keep"] or not dedup:
                 yield row
 
@@ -149,10 +154,10 @@ def rows(store, *, group_types: Collection[str] = GROUP_TYPES, dedup: bool = Fal
 def write(store, path: str | Path, *, fmt: str | None = None, group_types: Collection[str] = GROUP_TYPES,
           dedup: bool = False, text: bool = True, progress=None) -> ExportStats:
     """Write the export of ``store`` to ``path`` (see the module's docstring); ``progress`` is
-    called with each row written."""
+    called with each article read."""
     path = Path(path)
     fmt = format_of(path, fmt)
-    labels, made = rows(store, group_types=group_types, dedup=dedup, text=text)
+    labels, made = rows(store, group_types=group_types, dedup=dedup, text=text, progress=progress)
     columns = columns_of(text)
     total = store.count_articles()
     written = 0
@@ -161,16 +166,19 @@ def write(store, path: str | Path, *, fmt: str | None = None, group_types: Colle
         nonlocal written
         for row in made:
             written += 1
-            if progress is not None:
-                progress(row)
             yield row
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "parquet":
-        _write_parquet(path, columns, counted())
-    else:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.writelines(lines(counted(), fmt, columns))
+    part = path.with_name(f".{path.name}.part")
+    try:
+        if fmt == "parquet":
+            _write_parquet(part, columns, counted())
+        else:
+            with open(part, "w", encoding="utf-8", newline="") as fh:
+                fh.writelines(lines(counted(), fmt, columns))
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
     return ExportStats(str(path), fmt, total, written, labels.groups, total - written if dedup else 0)
 
 
@@ -182,7 +190,8 @@ def lines(made: Iterator[dict[str, Any]], fmt: str, columns: list[str]) -> Itera
     """The rows as the text of a JSONL or CSV file (with its header row), a row at a time."""
     if fmt == "jsonl":
         for row in made:
-            yield json.dumps(row, ensure_ascii=False) + "\n"
+            # (U+2028 and U+2029 escaped: readers that split lines as Unicode does would cut a row there)
+            yield json.dumps(row, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
         return
     buf = io.StringIO()
     out = csv.DictWriter(buf, fieldnames=columns)

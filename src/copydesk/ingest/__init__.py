@@ -60,7 +60,7 @@ def _read_one(raw: str, settings: IngestSettings, stdin: TextIO | None, skipped:
                 yield item
         except InputError as exc:
             yield exc.at(input=name)
-        except (UnicodeError, ValueError, OSError) as exc:  # a reader bug must not stop the corpus
+        except Exception as exc:  # a reader's or a library's surprise must not stop the corpus
             yield FormatError(f"cannot read: {type(exc).__name__}: {exc}", input=name)
     if path.is_dir() and not found:
         yield InputError("directory holds no readable files (.txt, .html, .json, .jsonl, .csv, .tsv, .warc, .rss, "

@@ -70,30 +70,44 @@ class _ZstdReader(io.RawIOBase):
     """A zstd stream decompressed frame by frame, that fails at a file cut inside a frame.
 
     (zstandard's own ``stream_reader`` ends quietly there, so a dump cut off in transfer would
-    look whole, its last record cut in the middle.)"""
+    look whole, its last record cut in the middle.) The input is fed ``_SLICE`` bytes at a
+    time, so that what one call decompresses stays small (zstd packs megabytes of a repeated
+    byte into a few bytes); the output before a corrupt spot is given out before its error.
+    Windows up to 2 GB are read (``zstd --long=31`` dumps)."""
+
+    _SLICE = 1024
+    _CHUNK = 1 << 16
 
     def __init__(self, raw: BinaryIO):
         import zstandard
 
         self._raw = raw
-        self._zstd = zstandard.ZstdDecompressor()
+        self._zstd = zstandard.ZstdDecompressor(max_window_size=1 << 31)
         self._frame = None  # the decompressor of the current frame
+        self._in = b""      # compressed bytes read and not yet fed
         self._out = b""
         self._at = 0
         self._done = False
+        self._error: BaseException | None = None  # raised once the output before it is read
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
         while self._at >= len(self._out) and not self._done:
-            chunk = self._raw.read(1 << 16)
-            if not chunk:
-                if self._frame is not None and not self._frame.eof:
-                    raise EOFError("the data ends inside a zstd frame")
+            if self._error is not None:
+                error, self._error = self._error, None
                 self._done = True
-                break
-            self._out, self._at = self._decompress(chunk), 0
+                raise error
+            if not self._in:
+                self._in = self._raw.read(self._CHUNK)
+                if not self._in:
+                    self._done = True
+                    if self._frame is not None and not self._frame.eof:
+                        raise EOFError("the data ends inside a zstd frame")
+                    break
+            data, self._in = self._in[:self._SLICE], self._in[self._SLICE:]
+            self._out, self._at = self._decompress(data), 0
         n = min(len(buffer), len(self._out) - self._at)
         buffer[:n] = self._out[self._at:self._at + n]
         self._at += n
@@ -101,11 +115,14 @@ class _ZstdReader(io.RawIOBase):
 
     def _decompress(self, data: bytes) -> bytes:
         out = []
-        while data:
-            if self._frame is None or self._frame.eof:
-                self._frame = self._zstd.decompressobj()
-            out.append(self._frame.decompress(data))
-            data = self._frame.unused_data if self._frame.eof else b""  # the next frame's start
+        try:
+            while data:
+                if self._frame is None or self._frame.eof:
+                    self._frame = self._zstd.decompressobj()
+                out.append(self._frame.decompress(data))
+                data = self._frame.unused_data if self._frame.eof else b""  # the next frame's start
+        except Exception as exc:  # zstandard.ZstdError: corrupt data, or a window over 2 GB
+            self._error = exc
         return b"".join(out)
 
     def close(self) -> None:

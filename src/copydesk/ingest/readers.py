@@ -15,7 +15,7 @@ from ..errors import EmptyInputError, FormatError, InputError, TooLargeError
 from ..model import InputMark, RawRecord
 from .files import (compression_of, declared_encoding, decode, decompress_errors, decompress_message, looks_binary,
                     open_binary, read_bytes, stem_of)
-from .records import from_mapping, make_record
+from .records import from_mapping, has_text_field, make_record
 
 Item = RawRecord | InputError | InputMark
 
@@ -245,7 +245,7 @@ def read_warc(path: Path, name: str, settings: IngestSettings, *, whole: bool | 
     from warcio.statusandheaders import StatusAndHeadersParserException
 
     stem = stem_of(path)
-    n = 0
+    n = done = 0  # HTML records met, and read (or reported) to their end
     if whole is None:
         whole = compression_of(path) not in (None, "gzip")  # a stream of unknown size, decompressed here
     try:
@@ -271,6 +271,7 @@ def read_warc(path: Path, name: str, settings: IngestSettings, *, whole: bool | 
                     continue
                 n += 1
                 if n <= skip:
+                    done = n
                     continue
                 uri = rec.rec_headers.get_header("WARC-Target-URI")
                 where = f"record {n} ({uri})" if uri else f"record {n}"
@@ -289,6 +290,7 @@ def read_warc(path: Path, name: str, settings: IngestSettings, *, whole: bool | 
                     yield make_record(f"{stem}-{n}", input=name, record=where, fmt=fmt, content=content, meta=meta)
                 except InputError as exc:
                     yield exc.at(input=name, record=where)
+                done = n
             # warcio also stops silently at a record whose headers (or gzip member) were cut
             # off: its offset then stays at the end of the last whole record, short of the
             # file's end. Without this check a truncated WARC would look complete.
@@ -310,7 +312,8 @@ def read_warc(path: Path, name: str, settings: IngestSettings, *, whole: bool | 
         # (warcio's AttributeError and TypeError say only what was None, not what is wrong with the file)
         why = ("a record's headers are cut off or lack a required field" if isinstance(exc, (AttributeError, TypeError))
                else f"{type(exc).__name__}: {exc}")
-        yield FormatError(f"{reason} ({why})", input=name, record=f"after record {n}" if n else None)
+        where = f"record {n}" if n > done else (f"after record {n}" if n else None)  # cut inside record n, or after it
+        yield FormatError(f"{reason} ({why})", input=name, record=where)
         return  # one error per broken file: not also "holds no HTML" below
     if n == 0:
         yield FormatError("WARC file holds no HTML or text responses", input=name)
@@ -366,11 +369,15 @@ def read_feed(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
 
 def read_parquet(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
     """A Parquet table (as news datasets are published: Hugging Face exports, Common Crawl News
-    extracts), read with pyarrow (the ``parquet`` extra) a batch of rows at a time, so a table
-    of any size is read in bounded memory: each row a record, its columns read as a JSON
-    record's fields are (``records.from_mapping``: the same names and aliases). Timestamps come
-    as ISO dates, binary columns are decoded as text. A row without an article text, or one over
-    ``ingest.max_record_bytes``, is an error naming its row; the rest is read."""
+    extracts), read with pyarrow (the ``parquet`` extra) one row group at a time, a batch of
+    rows at a time: each row a record, its columns read as a JSON record's fields are
+    (``records.from_mapping``: the same names and aliases). Date and time columns come as ISO
+    text (a value out of range as none), binary columns are decoded as text. A row without an
+    article text, or one over ``ingest.max_record_bytes``, is an error naming its row; a table
+    with no column that can hold one is one error naming its columns; a row group that cannot
+    be read is an error naming its rows, and the other row groups are read. (A compressed
+    ``.parquet.gz`` is read into memory whole, up to ``ingest.max_file_bytes``: Parquet needs
+    to seek.)"""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -379,41 +386,68 @@ def read_parquet(path: Path, name: str, settings: IngestSettings) -> Iterator[It
     stem = stem_of(path)
     try:
         source = pa.BufferReader(read_bytes(path, settings.max_file_bytes)) if compression_of(path) else str(path)
-        table = pq.ParquetFile(source)
+        # (without pre-buffering, a batch costs its rows' pages, not its whole row group)
+        table = pq.ParquetFile(source, pre_buffer=False, buffer_size=1 << 20)
     except (pa.ArrowException, OSError) as exc:
         raise FormatError(f"not a readable Parquet file ({exc})") from exc
     if table.metadata.num_rows == 0:
         raise EmptyInputError("no rows in this Parquet table")
-    row_no = 0
-    try:
-        for batch in table.iter_batches(batch_size=256):
-            for row in batch.to_pylist():
-                row_no += 1
-                where = f"row {row_no}"
-                obj = {k: _cell(v) for k, v in row.items() if v is not None}
-                size = sum(len(v) for v in obj.values() if isinstance(v, str))
-                if size > settings.max_record_bytes:
-                    yield TooLargeError(f"row of {size:,} characters is over the limit of "
-                                        f"{settings.max_record_bytes:,} (ingest.max_record_bytes)", input=name, record=where)
-                    continue
-                try:
-                    yield from_mapping(obj, default_id=f"{stem}-{row_no}", input=name, record=where)
-                except InputError as exc:
-                    yield exc.at(input=name, record=where)
-    except (pa.ArrowException, OSError) as exc:
-        yield FormatError(f"unreadable Parquet data ({exc}); the rest of the file was not read", input=name,
-                          record=f"row {row_no + 1}")
+    columns = table.schema_arrow.names
+    if not has_text_field(columns):
+        raise FormatError(f"no column holds an article's text (text, body, content, html, ...): the columns "
+                          f"are {', '.join(columns[:20])}{', ...' if len(columns) > 20 else ''}")
+    first = 0  # the row number before the row group
+    for group in range(table.num_row_groups):
+        size = table.metadata.row_group(group).num_rows
+        row_no = first
+        try:
+            for batch in table.iter_batches(batch_size=256, row_groups=[group]):
+                for row in _batch_rows(batch):
+                    row_no += 1
+                    where = f"row {row_no}"
+                    obj = {k: _cell(v) for k, v in row.items() if v is not None}
+                    chars = sum(len(v) for v in obj.values() if isinstance(v, str))
+                    if chars > settings.max_record_bytes:
+                        yield TooLargeError(f"row of {chars:,} characters is over the limit of "
+                                            f"{settings.max_record_bytes:,} (ingest.max_record_bytes)",
+                                            input=name, record=where)
+                        continue
+                    try:
+                        yield from_mapping(obj, default_id=f"{stem}-{row_no}", input=name, record=where)
+                    except InputError as exc:
+                        yield exc.at(input=name, record=where)
+        except (pa.ArrowException, OSError, ValueError, OverflowError) as exc:
+            yield FormatError(f"unreadable Parquet data in row group {group + 1} ({exc}); rows {row_no + 1} to "
+                              f"{first + size} were not read", input=name, record=f"row {row_no + 1}")
+        first += size
+
+
+def _batch_rows(batch) -> list[dict]:
+    """A record batch's rows as dicts, its date and time columns as ISO text first (pyarrow would
+    make Python datetimes, and fail on a value out of their range)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, field in enumerate(batch.schema):
+        if pa.types.is_timestamp(field.type) or pa.types.is_date(field.type) or pa.types.is_time(field.type):
+            text = pc.cast(batch.column(i), pa.string())
+            text = pc.if_else(pc.starts_with(text, "<"), pa.scalar(None, pa.string()), text)  # "<value out of range>"
+            batch = batch.set_column(i, field.name, text)
+    return batch.to_pylist()
 
 
 def _cell(value):
-    """A Parquet cell as a JSON record would hold it: text for bytes and timestamps."""
+    """A Parquet cell as a JSON record would hold it: text for bytes, an integral float (as
+    pandas writes an integer column with nulls) as an integer, no nulls in a list."""
     if isinstance(value, (bytes, bytearray, memoryview)):
         try:
             return decode(bytes(value))
         except InputError:
             return None
-    if hasattr(value, "isoformat"):  # datetime, date, time
-        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [v for v in value if v is not None]
     return value
 
 

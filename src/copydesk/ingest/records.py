@@ -45,11 +45,12 @@ _HTML_KEYS = tuple(_key(k) for k in HTML_KEYS)
 
 #: bump when extraction or cleaning changes what an article becomes: stored articles are
 #: then extracted again on the next run instead of being skipped as unchanged
-CLEANING_VERSION = "clean-12"  # 6: byline dates read, posts pasted as one paragraph, "Like this story?"; 7: a
+CLEANING_VERSION = "clean-13"  # 6: byline dates read, posts pasted as one paragraph, "Like this story?"; 7: a
 #                                page is not dated by its text, links or copyright year; 8: run-on text cleaned;
 #                                9: furniture glued without full stops, one-line articles of any length;
 #                                10: a crawl time kept apart from the publication date; 11: text fields in HTML markup read;
-#                                12: numeric dates, tokenised times, "By Name, Outlet", outlet from its copyright line
+#                                12: numeric dates, tokenised times, "By Name, Outlet", outlet from its copyright line;
+#                                13: a crawl time normalised as a publication date is (WARC-Date, date_download)
 
 
 def raw_hash(id: str, fmt: str, content: str, meta: Mapping[str, Any]) -> str:
@@ -107,6 +108,12 @@ def text_field(value: str) -> tuple[str, str]:
     if looks_like_markup(value):
         return ("html", value) if is_page(value) else ("text", markup_to_text(value))
     return "text", unescape(value)
+
+
+def has_text_field(names) -> bool:
+    """Whether any of a table's column ``names`` can hold an article's text or HTML."""
+    keys = {_key(str(n)) for n in names}
+    return any(k in keys for k in _TEXT_KEYS + _HTML_KEYS)
 
 
 def from_mapping(obj: Any, *, default_id: str, input: str, record: str | None) -> RawRecord:
