@@ -177,6 +177,17 @@ def test_malformed_json_line_names_the_line(tmp_path: Path):
     assert err.record == "line 2"
 
 
+def test_malformed_json_list_keeps_the_items_before_the_fault(tmp_path: Path):
+    """A scraper's export whose writer died mid-item: the items before are articles, the fault one error
+    naming the item where it is."""
+    bad = tmp_path / "items.json"
+    items = [{"id": f"good-{i}", "text": body(f"Town {i}")} for i in (1, 2)]
+    bad.write_text(json.dumps(items)[:-1] + ', {"id": "cut", "text": "the writer stopped', encoding="utf-8")
+    o = run_both(tmp_path, [bad])
+    err = assert_one_error(o, input=bad, kind="format", record="item 2", words=["malformed JSON", "not read"])
+    assert "\n" not in err.reason
+
+
 def test_malformed_json_file(tmp_path: Path):
     write_good(tmp_path)
     bad = tmp_path / "broken.json"

@@ -759,3 +759,28 @@ def test_jsonl_is_streamed_past_the_file_size_limit(tmp_path):
     with copydesk.open_store(tmp_path / "s.db") as store:
         res = copydesk.ingest([plain, packed], store, settings=settings)
         assert (res.added, res.errors) == (80, 0)
+
+
+def test_a_json_list_is_streamed_past_the_file_size_limit(tmp_path):
+    """A scraper's export as one JSON list (Scrapy's -o items.json), of any size: read an item at a time,
+    BOM, compression and all; only an item is limited, and an item over the limit is an error naming it."""
+    import zstandard
+
+    settings = copydesk.load_settings().with_overrides({"ingest": {"max_file_bytes": 2000, "max_record_bytes": 1000}})
+    items = [{"id": f"s{i}", "title": f"Item {i}", "text": f"Scraped item {i} tells a long enough story. " * 5,
+              "score": 0.5} for i in range(40)]
+    items[7]["text"] *= 10  # over the record limit
+    plain = tmp_path / "items.json"
+    plain.write_bytes(b"\xef\xbb\xbf" + json.dumps(items, indent=2).encode("utf-8"))
+    packed = tmp_path / "more.json.zst"
+    packed.write_bytes(zstandard.ZstdCompressor().compress(json.dumps(items).replace('"s', '"z').encode("utf-8")))
+    assert plain.stat().st_size > 2000
+    with copydesk.open_store(tmp_path / "s.db") as store:
+        res = copydesk.ingest([plain, packed], store, settings=settings)
+        assert (res.added, res.errors) == (78, 2)
+        errors = {(Path(e.input).name, e.record): e.reason for e in store.errors()}
+        assert set(errors) == {("items.json", "item 7"), ("more.json.zst", "item 7")}
+        assert "ingest.max_record_bytes" in errors["items.json", "item 7"]
+        art = store.article("s39")
+        assert (art.title, art.record) == ("Item 39", "item 39") and art.text.startswith("Scraped item 39")
+

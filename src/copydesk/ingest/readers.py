@@ -3,6 +3,7 @@ records it cannot use, and goes on with the rest of its input."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -31,6 +32,15 @@ def read_html(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
 
 
 def read_json(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
+    """A JSON file: one article, ``{"articles": [...]}``, or a list of articles. A list in UTF-8
+    (as scrapers export their items: Scrapy's ``-o items.json``) is streamed with ijson an item
+    at a time, so it has no size limit (its items do): a malformed part ends the file there,
+    the items before it kept. An object is read whole, up to ``ingest.max_file_bytes``."""
+    head = _head(path)
+    if head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"[" and not looks_binary(head) \
+            and declared_encoding(head) in (None, "utf-8", "utf-8-sig"):
+        yield from _json_array(path, name, settings)
+        return
     text = decode(read_bytes(path, settings.max_file_bytes))
     try:
         data = json.loads(text)
@@ -45,6 +55,35 @@ def read_json(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
         yield from _json_list(data["articles"], stem, name)
     else:
         yield from_mapping(data, default_id=stem, input=name, record=None)
+
+
+def _json_array(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
+    import ijson
+
+    stem = stem_of(path)
+    i = -1
+    try:
+        with open_binary(path) as fh:
+            if fh.peek(3)[:3] == codecs.BOM_UTF8:  # (every stream open_binary gives can peek)
+                fh.read(3)
+            for i, obj in enumerate(ijson.items(fh, "item", use_float=True)):
+                where = f"item {i}"
+                chars = sum(len(v) for v in obj.values() if isinstance(v, str)) if isinstance(obj, dict) else 0
+                if chars > settings.max_record_bytes:
+                    yield TooLargeError(f"item of {chars:,} characters is over the limit of "
+                                        f"{settings.max_record_bytes:,} (ingest.max_record_bytes)", input=name, record=where)
+                    continue
+                try:
+                    yield from_mapping(obj, default_id=f"{stem}-{i}", input=name, record=where)
+                except InputError as exc:
+                    yield exc.at(input=name, record=where)
+    except ijson.JSONError as exc:
+        why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        yield FormatError(f"malformed JSON ({why}); the rest of the file was not read", input=name,
+                          record=f"item {i + 1}")
+    except decompress_errors() as exc:
+        yield FormatError(f"{decompress_message(path, exc)}; the rest of the file was not read", input=name,
+                          record=f"item {i + 1}")
 
 
 def _json_list(items: list, stem: str, name: str) -> Iterator[Item]:
