@@ -60,6 +60,9 @@ def test_postgres_gives_what_sqlite_gives(pg_url, demo_report, tmp_path):
         assert a.search_articles("FLOOD", limit=5) == b.search_articles("FLOOD", limit=5)
         assert a.search_articles("flood", limit=5)[0] >= 2
         assert a.story_members() == b.story_members() or sorted(a.story_members()) == sorted(b.story_members())
+        assert list(a.articles()) == list(b.articles())  # streamed from a server-side cursor
+        from copydesk.export import rows
+        assert list(rows(a, dedup=True)[1]) == list(rows(b, dedup=True)[1])  # the dataset export too
         pairs_a = list(a.iter_related_pairs(without=("ab.passages", "ba.changes")))
         pairs_b = list(b.iter_related_pairs(without=("ab.passages", "ba.changes")))
         assert pairs_a == pairs_b and pairs_a and "passages" not in pairs_a[0]["ab"]
