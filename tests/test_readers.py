@@ -369,12 +369,24 @@ def test_jsonl_lines_ids_and_blank_lines(tmp_path: Path):
     ("By Lenny Bernstein, Lena H. Sun\n\nMarch 3, 2012 12:00 GMT", "Lenny Bernstein, Lena H. Sun", None,
      "2012-03-03T12:00:00+00:00"),
     ("23 July 2013 Last updated at 13: 42 GMT", None, None, "2013-07-23T13:42:00+00:00"),
-], ids=["byline-outlet-numeric-date", "outlet-line-dotted-time", "two-authors", "author-with-initial", "bbc-updated"])
+    # an update's date before the publication's: the publication's is the article's date
+    ("By Ann Lee\nUpdated: 6 January 2012 10:00\nPublished: 5 January 2012 08:00", "Ann Lee", None,
+     "2012-01-05T08:00:00"),
+    ("Updated Jan. 6, 2012, 10:00 a.m. ET; Posted Jan. 5, 2012", None, None, "2012-01-05"),
+    # a byline line of parts: outlet and dates after bars, none of them the outlet but the outlet
+    ("By Ann Lee | Harbour Times | Last updated 6 January 2012 10:00 GMT | First published 5 January 2012 08:00 GMT",
+     "Ann Lee", "Harbour Times", "2012-01-05T08:00:00+00:00"),
+    ("By Ann Lee, Harbour Times | Published 5 January 2012", "Ann Lee", "Harbour Times", "2012-01-05"),
+    ("By Ann Lee | 5 January 2012", "Ann Lee", None, "2012-01-05"),
+], ids=["byline-outlet-numeric-date", "outlet-line-dotted-time", "two-authors", "author-with-initial", "bbc-updated",
+        "updated-then-published", "updated-then-posted-one-line", "byline-parts-two-dates", "byline-outlet-date",
+        "byline-date"])
 def test_a_text_scrape_header_is_read(tmp_path: Path, header: str, byline: str | None, source: str | None,
                                       published: str):
     """A scraped .txt article's header block, as outlets write it: "By Name, Outlet" (an outlet after the
     comma, not a second author), an outlet's name on its own line, numeric and dotted-time dates, the
-    BBC's "Last updated at": each goes to its field, and the body starts at the story."""
+    BBC's "Last updated at", a byline line's parts after bars, an update's date beside the publication's:
+    each goes to its field, and the body starts at the story."""
     src = tmp_path / "story.txt"
     src.write_text(f"Bridge to reopen next month\n\n{header}\n\n{BODY}\n", encoding="utf-8")
     art = stored_one(tmp_path, src)

@@ -21,9 +21,39 @@ _NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|de|da|van|von|der|al|bin|a
 BYLINE_RE = re.compile(rf"^{_BULLET}By\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[,|]\s*(?P<rest>.{{1,60}}))?$")
 #: a time put before the date ("10:32 AM EST, Tue March 14, 2023")
 _LEAD_TIME = r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}\b)?\s*,?\s*"
+_DATE_LABEL = r"date|(?:first\s+)?published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?"
 DATE_PREFIX_RE = re.compile(
-    rf"^{_BULLET}(?:date|published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?|first published(?:\s+on)?)\s*:?\s*"
-    rf"(?P<date>(?:{_LEAD_TIME})?{DATE_RE})\s*(?:[|·•\-–]\s*)?", re.I)
+    rf"^{_BULLET}(?P<label>{_DATE_LABEL})\s*:?\s*(?P<date>(?:{_LEAD_TIME})?{DATE_RE})\s*(?:[|·•;,\-–]\s*)?", re.I)
+#: a date in a byline line's part, where "Last updated" and "Modified" are dates too (a title line that
+#: opens with "Last Updated: <date> |" is read as a title, as before)
+_PART_DATE_RE = re.compile(
+    rf"^(?P<label>{_DATE_LABEL}|(?:last\s+)?(?:updated|modified)(?:\s+on|\s+at)?)\s*:?\s*"
+    rf"(?P<date>(?:{_LEAD_TIME})?{DATE_RE})\s*$", re.I)
+#: a date label that says when an article was changed, not when it came out
+_UPDATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|modified)", re.I)
+#: the parts of a byline line ("By Ann Lee | Harbour Times | Published 5 January 2012")
+_BYLINE_PARTS = re.compile(r"\s+[|·•]\s+")
+
+
+def _byline(line: str) -> re.Match[str] | None:
+    """The byline match of a line's first part ("By Ann Lee" of "By Ann Lee | Harbour Times | 5 May 2012")."""
+    if len(line) > 240:
+        return None
+    first = _BYLINE_PARTS.split(line, 1)[0]
+    return BYLINE_RE.match(first) if len(first) <= 120 else None
+
+
+def _read_date(meta: dict, dated: dict, label: str | None, value: str, block: int) -> None:
+    """A header's date into ``meta["published"]``: the first one, except that a publication date
+    ("Published", "Posted", or no label) replaces an update's read before it in the same block of
+    lines ("Updated: 6 Jan" over "Published: 5 Jan", "Last updated 6 Jan | First published 5 Jan"); a
+    date the record gave is kept, and so is one of another block (a copy's "Updated" header, then
+    the original's dateline pasted with its text)."""
+    update = bool(label and _UPDATE_LABEL.match(label))
+    if meta.get("published") and not (dated.get("by") == ("update", block) and not update):
+        return
+    meta["published"] = normalize_date(value)
+    dated["by"] = ("update" if update else "publication", block)
 #: what follows a byline's comma that is the writer's role, not the outlet ("By Jane Doe, Staff Writer")
 _ROLE = re.compile(r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|journalist|staff|"
                    r"producer|analyst|bureau chief)s?\b", re.I)
@@ -70,34 +100,39 @@ def _looks_like_standfirst(text: str) -> bool:
     words = text.split()
     return (6 <= len(words) <= 45 and "\n" not in text and text[0].isupper()
             and not text.rstrip("\"”’'").endswith((".", "!", "?", ":", ";", ",", "…"))
-            and not BYLINE_RE.match(text) and not is_date_line(text)
+            and not _byline(text) and not is_date_line(text)
             and not any(r.match(text) for r in _HEADER_LINE))
 
 
 _HEADER_LINE = (BYLINE_RE, DATE_PREFIX_RE, re.compile(r"^(?:Image|Photo|Media|Video)\s+(?:source|caption|credit)\b", re.I))
 
 
-def _header_aware_paragraphs(text: str) -> list[str]:
+def _header_aware_paragraphs(text: str) -> tuple[list[str], list[int]]:
     """Paragraphs, with the lines of a header-zone block kept apart when any of them is
     a header line (a byline, a date line, an image credit): scrapers often put the
-    standfirst, byline, outlet and date on consecutive lines of one block."""
+    standfirst, byline, outlet and date on consecutive lines of one block. Also each
+    paragraph's block."""
     out: list[str] = []
+    blocks: list[int] = []
     for i, lines in enumerate(split_blocks(text)):
         if i < HEADER_WINDOW and len(lines) > 1 and any(
-            r.match(line) or is_date_line(line) for line in lines for r in _HEADER_LINE
+            r.match(line) or is_date_line(line) or _byline(line) for line in lines for r in _HEADER_LINE
         ):
             out.extend(lines)
+            blocks.extend([i] * len(lines))
         else:
             out.append(" ".join(lines))
-    return out
+            blocks.append(i)
+    return out, blocks
 
 
 def extract_text(rec: RawRecord) -> Extracted:
     meta = dict(rec.meta)
-    paras = _header_aware_paragraphs(rec.content)
+    paras, blocks = _header_aware_paragraphs(rec.content)
     removed: list[Removed] = []
     body: list[str] = []
     title = meta.get("title")
+    dated: dict = {}  # what the header's date was read from (``_read_date``)
     byline_at = -2  # the paragraph of the byline: an outlet's name may follow it directly
     for i, p in enumerate(paras):
         if i >= HEADER_WINDOW or sum(len(b) >= 80 for b in body) >= 2:
@@ -105,17 +140,15 @@ def extract_text(rec: RawRecord) -> Extracted:
             break
         m = DATE_PREFIX_RE.match(p)
         if m:
-            while m:  # "Posted: 04/9/2012 8: 33 am Updated: 04/9/2012 8: 33 am": the first is the publication's
-                if not meta.get("published"):
-                    meta["published"] = normalize_date(m.group("date"))
+            while m:  # "Posted: 04/9/2012 8: 33 am Updated: 04/9/2012 8: 33 am": the publication's, not the update's
+                _read_date(meta, dated, m.group("label"), m.group("date"), blocks[i])
                 removed.append(Removed("dateline", clean_line(p[: m.end()])))
                 p = p[m.end():].strip()
                 m = DATE_PREFIX_RE.match(p)
             if not p:
                 continue
         elif is_date_line(p.strip(" •·-–")):
-            if not meta.get("published"):
-                meta["published"] = normalize_date(p.strip(" •·-–"))
+            _read_date(meta, dated, None, p.strip(" •·-–"), blocks[i])
             removed.append(Removed("dateline", p))
             continue
         if i == 0 and not body:
@@ -131,14 +164,25 @@ def extract_text(rec: RawRecord) -> Extracted:
             # keeps it, so left in the body it would read as an intro the original put before the text
             removed.append(Removed("standfirst", p))
             continue
-        bm = BYLINE_RE.match(p) if len(p) <= 120 else None
+        bm = _byline(p)
         if bm:
+            parts = _BYLINE_PARTS.split(p)
             name, rest = bm.group("name").strip(), bm.group("rest")
+            for part in parts[1:]:  # "By Ann Lee | Harbour Times | Last updated 6 January 2012 | First published ..."
+                dm = _PART_DATE_RE.match(part)
+                if dm:
+                    _read_date(meta, dated, dm.group("label"), dm.group("date"), blocks[i])
+                elif is_date_line(part):
+                    _read_date(meta, dated, None, part, blocks[i])
+                elif rest is None and looks_like_outlet(part):
+                    rest = part
             if rest is None and "," in name and looks_like_outlet(name.rsplit(",", 1)[1].strip()):
                 name, rest = (part.strip() for part in name.rsplit(",", 1))  # "By Jane Doe, The Daily Ledger"
             if not meta.get("byline"):
                 meta["byline"] = name
-            if rest and not meta.get("source") and not is_date_line(rest) and not _ROLE.search(rest):
+            if rest and is_date_line(rest):  # "By Ann Lee, 5 January 2012"
+                _read_date(meta, dated, None, rest, blocks[i])
+            elif rest and not meta.get("source") and not _ROLE.search(rest) and not DATE_PREFIX_RE.match(rest):
                 meta["source"] = rest.strip()
             removed.append(Removed("byline", p))
             byline_at = i
