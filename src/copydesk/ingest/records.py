@@ -50,7 +50,8 @@ CLEANING_VERSION = "clean-13"  # 6: byline dates read, posts pasted as one parag
 #                                9: furniture glued without full stops, one-line articles of any length;
 #                                10: a crawl time kept apart from the publication date; 11: text fields in HTML markup read;
 #                                12: numeric dates, tokenised times, "By Name, Outlet", outlet from its copyright line;
-#                                13: a crawl time normalised as a publication date is (WARC-Date, date_download)
+#                                13: a crawl time normalised as a publication date is (WARC-Date, date_download);
+#                                    byline lines read part by part, a publication date over an update's
 
 
 def raw_hash(id: str, fmt: str, content: str, meta: Mapping[str, Any]) -> str:
