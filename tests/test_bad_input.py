@@ -183,7 +183,10 @@ def test_malformed_json_list_keeps_the_items_before_the_fault(tmp_path: Path):
     bad = tmp_path / "items.json"
     items = [{"id": f"good-{i}", "text": body(f"Town {i}")} for i in (1, 2)]
     bad.write_text(json.dumps(items)[:-1] + ', {"id": "cut", "text": "the writer stopped', encoding="utf-8")
-    o = run_both(tmp_path, [bad])
+    # (over the file limit, so streamed: a list within it is read whole, and its fault fails it whole)
+    config = tmp_path / "small.toml"
+    config.write_text("[ingest]\nmax_file_bytes = 200\n", encoding="utf-8")
+    o = run_both(tmp_path, [bad], settings=copydesk.load_settings(config), config=config)
     err = assert_one_error(o, input=bad, kind="format", record="item 2", words=["malformed JSON", "not read"])
     assert "\n" not in err.reason
 

@@ -378,9 +378,11 @@ def test_jsonl_lines_ids_and_blank_lines(tmp_path: Path):
      "Ann Lee", "Harbour Times", "2012-01-05T08:00:00+00:00"),
     ("By Ann Lee, Harbour Times | Published 5 January 2012", "Ann Lee", "Harbour Times", "2012-01-05"),
     ("By Ann Lee | 5 January 2012", "Ann Lee", None, "2012-01-05"),
+    ("By Ann Lee|Reuters|10:32 AM EST, Tue March 14, 2012", "Ann Lee", "Reuters", "2012-03-14T10:32:00-05:00"),
+    ("By Ann Lee, Published 5 January 2012", "Ann Lee", None, "2012-01-05"),
 ], ids=["byline-outlet-numeric-date", "outlet-line-dotted-time", "two-authors", "author-with-initial", "bbc-updated",
         "updated-then-published", "updated-then-posted-one-line", "byline-parts-two-dates", "byline-outlet-date",
-        "byline-date"])
+        "byline-date", "byline-agency-unspaced-bars", "byline-comma-labelled-date"])
 def test_a_text_scrape_header_is_read(tmp_path: Path, header: str, byline: str | None, source: str | None,
                                       published: str):
     """A scraped .txt article's header block, as outlets write it: "By Name, Outlet" (an outlet after the
@@ -795,4 +797,18 @@ def test_a_json_list_is_streamed_past_the_file_size_limit(tmp_path):
         assert "ingest.max_record_bytes" in errors["items.json", "item 7"]
         art = store.article("s39")
         assert (art.title, art.record) == ("Item 39", "item 39") and art.text.startswith("Scraped item 39")
+
+
+def test_a_json_list_within_the_limit_is_read_whole_as_json_loads_reads_it(tmp_path):
+    """Only a list over ingest.max_file_bytes is streamed: one within it keeps what json.loads takes
+    (NaN, integers past 64 bits, a Western single-byte encoding)."""
+    src = tmp_path / "items.json"
+    src.write_bytes(('[{"id": 18446744073709551617, "text": "Caf\u00e9 owners in Besan\u00e7on said on Tuesday that '
+                     'the harbour bridge would reopen next month.", "score": NaN}, {"id": "b", "text": "A second '
+                     'item tells of the repairs, which cost far more than expected, the department said."}]')
+                    .encode("utf-8").decode("unicode_escape").encode("cp1252"))
+    with copydesk.open_store(tmp_path / "s.db") as store:
+        res = copydesk.ingest([src], store)
+        assert (res.added, res.errors) == (2, 0)
+        assert store.article("18446744073709551617").text.startswith("Café owners in Besançon")
 

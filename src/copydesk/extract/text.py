@@ -27,12 +27,12 @@ DATE_PREFIX_RE = re.compile(
 #: a date in a byline line's part, where "Last updated" and "Modified" are dates too (a title line that
 #: opens with "Last Updated: <date> |" is read as a title, as before)
 _PART_DATE_RE = re.compile(
-    rf"^(?P<label>{_DATE_LABEL}|(?:last\s+)?(?:updated|modified)(?:\s+on|\s+at)?)\s*:?\s*"
+    rf"^(?:(?P<label>{_DATE_LABEL}|(?:last\s+)?(?:updated|modified)(?:\s+on|\s+at)?)\s*:?\s*)?"
     rf"(?P<date>(?:{_LEAD_TIME})?{DATE_RE})\s*$", re.I)
 #: a date label that says when an article was changed, not when it came out
 _UPDATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|modified)", re.I)
 #: the parts of a byline line ("By Ann Lee | Harbour Times | Published 5 January 2012")
-_BYLINE_PARTS = re.compile(r"\s+[|·•]\s+")
+_BYLINE_PARTS = re.compile(r"\s*\|\s*|\s+[·•]\s+")
 
 
 def _byline(line: str) -> re.Match[str] | None:
@@ -41,6 +41,15 @@ def _byline(line: str) -> re.Match[str] | None:
         return None
     first = _BYLINE_PARTS.split(line, 1)[0]
     return BYLINE_RE.match(first) if len(first) <= 120 else None
+
+
+def _short_name(part: str) -> bool:
+    """A byline part that can be an outlet ("Reuters", "CNN", "AP"): one to four capitalised words, no
+    digit, no role, no credit ("Photos by ...")."""
+    words = part.split()
+    return (0 < len(words) <= 4 and all(w[:1].isupper() or w.lower() in ("of", "the", "and", "&") for w in words)
+            and not any(c.isdigit() or c in "@:" for c in part) and not _ROLE.search(part)
+            and " by " not in f" {part.lower()} ")
 
 
 def _read_date(meta: dict, dated: dict, label: str | None, value: str, block: int) -> None:
@@ -174,14 +183,15 @@ def extract_text(rec: RawRecord) -> Extracted:
                     _read_date(meta, dated, dm.group("label"), dm.group("date"), blocks[i])
                 elif is_date_line(part):
                     _read_date(meta, dated, None, part, blocks[i])
-                elif rest is None and looks_like_outlet(part):
-                    rest = part
+                elif rest is None and (looks_like_outlet(part) or _short_name(part)):
+                    rest = part  # "By Jane Doe | Reuters"
             if rest is None and "," in name and looks_like_outlet(name.rsplit(",", 1)[1].strip()):
                 name, rest = (part.strip() for part in name.rsplit(",", 1))  # "By Jane Doe, The Daily Ledger"
             if not meta.get("byline"):
                 meta["byline"] = name
-            if rest and is_date_line(rest):  # "By Ann Lee, 5 January 2012"
-                _read_date(meta, dated, None, rest, blocks[i])
+            rm = _PART_DATE_RE.match(rest) if rest else None
+            if rm:  # "By Ann Lee, 5 January 2012", "By Ann Lee, Published 5 January 2012"
+                _read_date(meta, dated, rm.group("label"), rm.group("date"), blocks[i])
             elif rest and not meta.get("source") and not _ROLE.search(rest) and not DATE_PREFIX_RE.match(rest):
                 meta["source"] = rest.strip()
             removed.append(Removed("byline", p))

@@ -37,10 +37,9 @@ def read_json(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
     at a time, so it has no size limit (its items do): a malformed part ends the file there,
     the items before it kept. An object is read whole, up to ``ingest.max_file_bytes``."""
     head = _head(path)
-    if head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"[" and not looks_binary(head) \
-            and declared_encoding(head) in (None, "utf-8", "utf-8-sig"):
-        yield from _json_array(path, name, settings)
-        return
+    if head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"[" and not looks_binary(head) and _over_limit(path, settings):
+        yield from _json_array(path, name, settings)  # (a list within the limit is read whole: json.loads
+        return                                        # takes NaN, huge numbers and other encodings)
     text = decode(read_bytes(path, settings.max_file_bytes))
     try:
         data = json.loads(text)
@@ -55,6 +54,17 @@ def read_json(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
         yield from _json_list(data["articles"], stem, name)
     else:
         yield from_mapping(data, default_id=stem, input=name, record=None)
+
+
+def _over_limit(path: Path, settings: IngestSettings) -> bool:
+    """Whether a file is larger than ``ingest.max_file_bytes`` (decompressed, for a compressed one)."""
+    if not compression_of(path):
+        return path.stat().st_size > settings.max_file_bytes
+    try:
+        with open_binary(path) as fh:
+            return len(fh.read(settings.max_file_bytes + 1)) > settings.max_file_bytes
+    except decompress_errors():
+        return False  # the whole-file read says what is wrong
 
 
 def _json_array(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
@@ -78,7 +88,7 @@ def _json_array(path: Path, name: str, settings: IngestSettings) -> Iterator[Ite
                 except InputError as exc:
                     yield exc.at(input=name, record=where)
     except ijson.JSONError as exc:
-        why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        why = (str(exc).strip().splitlines() or [type(exc).__name__])[0].strip("b'\" ")
         yield FormatError(f"malformed JSON ({why}); the rest of the file was not read", input=name,
                           record=f"item {i + 1}")
     except decompress_errors() as exc:
