@@ -9,7 +9,7 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..config import IngestSettings
 from ..errors import EmptyInputError, FormatError, InputError, TooLargeError
@@ -37,10 +37,16 @@ def read_json(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
     at a time, so it has no size limit (its items do): a malformed part ends the file there,
     the items before it kept. An object is read whole, up to ``ingest.max_file_bytes``."""
     head = _head(path)
-    if head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"[" and not looks_binary(head) and _over_limit(path, settings):
-        yield from _json_array(path, name, settings)  # (a list within the limit is read whole: json.loads
-        return                                        # takes NaN, huge numbers and other encodings)
-    text = decode(read_bytes(path, settings.max_file_bytes))
+    try:
+        data = read_bytes(path, settings.max_file_bytes)
+    except TooLargeError:
+        if head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] != b"[" or looks_binary(head):
+            raise
+        # a list over the limit is streamed (one within it is read whole: json.loads takes NaN, huge
+        # numbers and other encodings)
+        yield from _json_array(path, name, settings)
+        return
+    text = decode(data)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -56,15 +62,18 @@ def read_json(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]
         yield from_mapping(data, default_id=stem, input=name, record=None)
 
 
-def _over_limit(path: Path, settings: IngestSettings) -> bool:
-    """Whether a file is larger than ``ingest.max_file_bytes`` (decompressed, for a compressed one)."""
-    if not compression_of(path):
-        return path.stat().st_size > settings.max_file_bytes
+def _table_record(obj: Any, what: str, default_id: str, name: str, where: str, settings: IngestSettings) -> Item:
+    """A row or item of a CSV, Parquet or JSON-list input as a record; one whose text fields are
+    over ``ingest.max_record_bytes`` characters, or that ``from_mapping`` refuses, is an error
+    naming it."""
+    chars = sum(len(v) for v in obj.values() if isinstance(v, str)) if isinstance(obj, dict) else 0
+    if chars > settings.max_record_bytes:
+        return TooLargeError(f"{what} of {chars:,} characters is over the limit of {settings.max_record_bytes:,} "
+                             "(ingest.max_record_bytes)", input=name, record=where)
     try:
-        with open_binary(path) as fh:
-            return len(fh.read(settings.max_file_bytes + 1)) > settings.max_file_bytes
-    except decompress_errors():
-        return False  # the whole-file read says what is wrong
+        return from_mapping(obj, default_id=default_id, input=name, record=where)
+    except InputError as exc:
+        return exc.at(input=name, record=where)
 
 
 def _json_array(path: Path, name: str, settings: IngestSettings) -> Iterator[Item]:
@@ -77,16 +86,7 @@ def _json_array(path: Path, name: str, settings: IngestSettings) -> Iterator[Ite
             if fh.peek(3)[:3] == codecs.BOM_UTF8:  # (every stream open_binary gives can peek)
                 fh.read(3)
             for i, obj in enumerate(ijson.items(fh, "item", use_float=True)):
-                where = f"item {i}"
-                chars = sum(len(v) for v in obj.values() if isinstance(v, str)) if isinstance(obj, dict) else 0
-                if chars > settings.max_record_bytes:
-                    yield TooLargeError(f"item of {chars:,} characters is over the limit of "
-                                        f"{settings.max_record_bytes:,} (ingest.max_record_bytes)", input=name, record=where)
-                    continue
-                try:
-                    yield from_mapping(obj, default_id=f"{stem}-{i}", input=name, record=where)
-                except InputError as exc:
-                    yield exc.at(input=name, record=where)
+                yield _table_record(obj, "item", f"{stem}-{i}", name, f"item {i}", settings)
     except ijson.JSONError as exc:
         why = (str(exc).strip().splitlines() or [type(exc).__name__])[0].strip("b'\" ")
         yield FormatError(f"malformed JSON ({why}); the rest of the file was not read", input=name,
@@ -222,16 +222,7 @@ def _csv_rows(stream: Iterable[str], stem: str, name: str, settings: IngestSetti
     row_no = 0
     try:
         for row_no, obj in table_rows(stream, delimiter):
-            where = f"row {row_no}"
-            size = sum(map(len, obj.values()))
-            if size > settings.max_record_bytes:
-                yield TooLargeError(f"row of {size:,} characters is over the limit of {settings.max_record_bytes:,} "
-                                    "(ingest.max_record_bytes)", input=name, record=where)
-                continue
-            try:
-                yield from_mapping(obj, default_id=f"{stem}-{row_no}", input=name, record=where)
-            except InputError as exc:
-                yield exc.at(input=name, record=where)
+            yield _table_record(obj, "row", f"{stem}-{row_no}", name, f"row {row_no}", settings)
     except csv.Error as exc:
         yield FormatError(f"unreadable CSV row ({exc}); the rest of the file was not read", input=name,
                           record=f"row {row_no + 1}")
@@ -453,18 +444,8 @@ def read_parquet(path: Path, name: str, settings: IngestSettings) -> Iterator[It
             for batch in table.iter_batches(batch_size=256, row_groups=[group]):
                 for row in _batch_rows(batch):
                     row_no += 1
-                    where = f"row {row_no}"
                     obj = {k: _cell(v) for k, v in row.items() if v is not None}
-                    chars = sum(len(v) for v in obj.values() if isinstance(v, str))
-                    if chars > settings.max_record_bytes:
-                        yield TooLargeError(f"row of {chars:,} characters is over the limit of "
-                                            f"{settings.max_record_bytes:,} (ingest.max_record_bytes)",
-                                            input=name, record=where)
-                        continue
-                    try:
-                        yield from_mapping(obj, default_id=f"{stem}-{row_no}", input=name, record=where)
-                    except InputError as exc:
-                        yield exc.at(input=name, record=where)
+                    yield _table_record(obj, "row", f"{stem}-{row_no}", name, f"row {row_no}", settings)
         except (pa.ArrowException, OSError, ValueError, OverflowError) as exc:
             yield FormatError(f"unreadable Parquet data in row group {group + 1} ({exc}); rows {row_no + 1} to "
                               f"{first + size} were not read", input=name, record=f"row {row_no + 1}")
